@@ -1,0 +1,22 @@
+#pragma once
+// Each subcommand lives in its own cmd_<name>.cpp: an options struct, setup_<name>() that
+// registers it on the CLI11 app, and a run function. main.cpp only registers them.
+#include <CLI/CLI.hpp>
+#include <string>
+
+namespace genrec::cli {
+
+// Options shared by every command, parsed before the subcommand runs.
+struct GlobalOptions {
+  int threads = 0;  // 0: all cores
+  std::string log_level = "info";
+  bool quiet = false;
+  int resolved_threads() const;  // threads, or the core count when 0
+};
+
+// Thrown by a command whose inputs partly failed after printing its results: exit code 1.
+struct PartialFailure {};
+
+void setup_mel(CLI::App& app, const GlobalOptions& global);
+
+}  // namespace genrec::cli

@@ -1,0 +1,31 @@
+#pragma once
+// Parameters of the front end: decode -> mono -> resample -> segments -> log-mel.
+// Defaults are librosa's (and SPEC's); they travel inside every model file so a model
+// always sees the features it was trained on.
+#include <cstddef>
+#include <string>
+
+namespace genrec {
+
+struct FeatureConfig {
+  int sample_rate = 22050;         // target rate after resampling (Hz)
+  double segment_seconds = 3.0;    // length of one CNN input
+  double train_hop_seconds = 3.0;  // hop between training segments (< segment_seconds overlaps)
+  int n_fft = 2048;
+  int hop_length = 512;
+  int n_mels = 128;
+  double fmin = 0.0;
+  double fmax = 11025.0;  // <= 0 means sample_rate / 2
+  double top_db = 80.0;   // power_to_db floor below the segment max
+  double amin = 1e-10;    // power_to_db clamp
+
+  std::size_t segment_samples() const;     // round(segment_seconds * sample_rate), 66150 by default
+  std::size_t frames_per_segment() const;  // 1 + segment_samples / hop_length (center=True), 130
+  double fmax_hz() const;
+  // A stable text form of every field; equal configs give equal strings (cache keys).
+  std::string key() const;
+  // Throws genrec::Error("config", ...) when a value is out of range.
+  void validate() const;
+};
+
+}  // namespace genrec

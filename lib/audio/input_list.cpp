@@ -1,0 +1,46 @@
+#include "audio/input_list.h"
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+
+namespace genrec {
+
+bool has_audio_extension(const std::string& path) {
+  static const char* kExt[] = {".wav", ".au",   ".snd", ".flac", ".ogg", ".oga", ".opus",
+                               ".mp3", ".aiff", ".aif", ".aifc", ".w64", ".caf", ".rf64"};
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return std::any_of(std::begin(kExt), std::end(kExt), [&](const char* e) { return ext == e; });
+}
+
+std::vector<std::string> expand_inputs(const std::vector<std::string>& args, std::istream& list) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> out;
+  for (const std::string& a : args) {
+    std::error_code ec;
+    if (a == "-") {
+      for (std::string line; std::getline(list, line);) {
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (!line.empty()) out.push_back(line);
+      }
+    } else if (fs::is_directory(a, ec)) {
+      std::vector<std::string> found;
+      for (fs::recursive_directory_iterator
+               it(a, fs::directory_options::skip_permission_denied, ec),
+           end;
+           !ec && it != end; it.increment(ec)) {
+        if (it->is_regular_file(ec) && has_audio_extension(it->path().string()))
+          found.push_back(it->path().string());
+      }
+      std::sort(found.begin(), found.end());
+      out.insert(out.end(), found.begin(), found.end());
+    } else {
+      out.push_back(a);
+    }
+  }
+  return out;
+}
+
+}  // namespace genrec

@@ -1,0 +1,47 @@
+#include "audio/spectrogram.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "audio/audio_source.h"
+#include "audio/error.h"
+#include "audio/mel.h"
+
+namespace genrec {
+
+Image spectrogram_image(const std::vector<float>& samples, const FeatureConfig& config,
+                        const SpectrogramRequest& request) {
+  const double sr = config.sample_rate;
+  const std::size_t begin =
+      std::min(samples.size(), static_cast<std::size_t>(std::llround(request.start_s * sr)));
+  double seconds = request.seconds > 0 ? request.seconds : samples.size() / sr;
+  seconds = std::min(seconds, request.max_seconds);
+  const std::size_t end =
+      std::min(samples.size(), begin + static_cast<std::size_t>(std::llround(seconds * sr)));
+  if (end <= begin) throw Error("mel", "range", "start is past the end of the audio");
+  LogMelExtractor ex(config);
+  std::vector<float> db;
+  ex.log_mel(samples.data() + begin, end - begin, db);
+  return render_spectrogram(db.data(), config.n_mels, ex.n_frames(end - begin),
+                            request.pixel_scale);
+}
+
+Image spectrogram_image(const std::string& path, const FeatureConfig& config,
+                        const SpectrogramRequest& request) {
+  AudioSource src = AudioSource::open_file(path, config.sample_rate);
+  // Read only up to the end of the requested range.
+  const double stop_s =
+      request.start_s + (request.seconds > 0 ? request.seconds : request.max_seconds);
+  const std::size_t limit = static_cast<std::size_t>(std::ceil(stop_s * config.sample_rate));
+  std::vector<float> samples;
+  std::vector<float> chunk(1 << 16);
+  while (samples.size() < limit) {
+    std::size_t got = src.read(chunk.data(), std::min(chunk.size(), limit - samples.size()));
+    if (got == 0) break;
+    samples.insert(samples.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
+  }
+  if (samples.empty()) throw Error("decode", path, "no audio samples");
+  return spectrogram_image(samples, config, request);
+}
+
+}  // namespace genrec
