@@ -12,7 +12,9 @@
 //
 // File format (little-endian), one file per (FeatureConfig::key(), dataset) pair, named
 // "features-<16 hex digits>.gcache" after a 64-bit FNV-1a hash of both, written atomically:
-//   "GENRECFC" u32 version, str config_key, str dataset_key, str root, u32 n_mels,
+//   "GENRECFC" u32 version, str config_key, str dataset_key, str root,
+//   config {i32 sample_rate, f64 segment_seconds, f64 train_hop_seconds, i32 n_fft,
+//   i32 hop_length, i32 n_mels, f64 fmin, f64 fmax, f64 top_db, f64 amin},
 //   u32 n_labels {str label}, u32 n_skipped {str rel_path, str cause},
 //   u32 n_songs {i32 song, i32 label, u64 n_samples, u64 n_frames, str rel_path},
 //   then per song n_mels*n_frames u16 (float16 bits), then "GENRECFE".
