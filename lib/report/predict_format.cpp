@@ -1,0 +1,137 @@
+#include "report/predict_format.h"
+
+#include <algorithm>
+#include <cmath>
+#include <iomanip>
+#include <numeric>
+#include <sstream>
+
+#include "audio/error.h"
+
+namespace genrec {
+namespace {
+
+// Label indices sorted by probability, highest first (stable for ties).
+std::vector<int> ranked(const std::vector<float>& p) {
+  std::vector<int> idx(p.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return p[a] > p[b]; });
+  return idx;
+}
+
+// Probabilities printed with 4 decimals: enough to compare, short enough to read.
+double round4(double v) { return std::round(v * 1e4) / 1e4; }
+
+std::string fixed(double v, int decimals) {
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(decimals) << v;
+  return os.str();
+}
+
+}  // namespace
+
+PredictFormat parse_predict_format(const std::string& name) {
+  if (name == "text") return PredictFormat::kText;
+  if (name == "json") return PredictFormat::kJson;
+  if (name == "jsonl") return PredictFormat::kJsonl;
+  if (name == "csv") return PredictFormat::kCsv;
+  throw Error("format", name, "unknown output format (use text, json, jsonl or csv)");
+}
+
+nlohmann::json prediction_json(const Prediction& p, const std::vector<std::string>& labels,
+                               const PredictFormatOptions& options) {
+  nlohmann::json j;
+  j["file"] = p.file;
+  if (!p.ok()) {
+    j["error"] = p.error;
+    return j;
+  }
+  const std::vector<int> order = ranked(p.probs);
+  j["duration_s"] = std::round(p.duration_s * 100) / 100;
+  j["genre"] = labels.at(static_cast<std::size_t>(order.front()));
+  j["confidence"] = round4(p.probs[order.front()]);
+  nlohmann::json top = nlohmann::json::array();
+  const int k = std::clamp(options.top_k, 1, static_cast<int>(order.size()));
+  for (int i = 0; i < k; ++i)
+    top.push_back({{"genre", labels.at(order[i])}, {"p", round4(p.probs[order[i]])}});
+  j["top"] = std::move(top);
+  if (options.with_segments) {
+    nlohmann::json segs = nlohmann::json::array();
+    for (const SegmentPrediction& s : p.segments) {
+      const int best = argmax(s.probs);
+      segs.push_back({{"start_s", std::round(s.start_s * 100) / 100},
+                      {"end_s", std::round(s.end_s * 100) / 100},
+                      {"genre", labels.at(best)},
+                      {"p", round4(s.probs[best])}});
+    }
+    j["segments"] = std::move(segs);
+  }
+  return j;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+PredictionWriter::PredictionWriter(std::ostream& out, PredictFormat format,
+                                   std::vector<std::string> labels, PredictFormatOptions options)
+    : out_(out), format_(format), labels_(std::move(labels)), options_(options) {}
+
+void PredictionWriter::write(const Prediction& p) {
+  switch (format_) {
+    case PredictFormat::kJson:
+      out_ << prediction_json(p, labels_, options_).dump(2) << "\n";
+      break;
+    case PredictFormat::kJsonl:
+      out_ << prediction_json(p, labels_, options_).dump() << "\n";
+      break;
+    case PredictFormat::kCsv: {
+      if (!header_done_) {
+        out_ << "file,genre,confidence";
+        for (const std::string& l : labels_) out_ << "," << csv_field(l);
+        out_ << ",error\n";
+        header_done_ = true;
+      }
+      out_ << csv_field(p.file);
+      if (p.ok()) {
+        const int best = argmax(p.probs);
+        out_ << "," << csv_field(labels_.at(best)) << "," << fixed(p.probs[best], 4);
+        for (float v : p.probs) out_ << "," << fixed(v, 4);
+        out_ << ",\n";
+      } else {
+        out_ << ",," << std::string(labels_.size(), ',') << csv_field(p.error) << "\n";
+      }
+      break;
+    }
+    case PredictFormat::kText: {
+      if (!p.ok()) {
+        out_ << p.file << "  error: " << p.error << "\n";
+        break;
+      }
+      const std::vector<int> order = ranked(p.probs);
+      const int k = std::clamp(options_.top_k, 1, static_cast<int>(order.size()));
+      std::ostringstream line;
+      line << std::left << std::setw(10) << labels_.at(order[0]) << " " << std::right
+           << std::setw(5) << fixed(100.0 * p.probs[order[0]], 1) << "%  ";
+      for (int i = 1; i < k; ++i)
+        line << labels_.at(order[i]) << " " << fixed(100.0 * p.probs[order[i]], 1) << "%"
+             << (i + 1 < k ? ", " : "");
+      out_ << line.str() << (k > 1 ? "  " : "") << p.file << "  (" << fixed(p.duration_s, 1)
+           << " s)\n";
+      if (options_.with_segments)
+        for (const SegmentPrediction& s : p.segments) {
+          const int best = argmax(s.probs);
+          out_ << "  " << std::right << std::setw(7) << fixed(s.start_s, 1) << "-" << std::left
+               << std::setw(7) << fixed(s.end_s, 1) << std::setw(10) << labels_.at(best)
+               << std::right << std::setw(5) << fixed(100.0 * s.probs[best], 1) << "%\n";
+        }
+      break;
+    }
+  }
+  out_.flush();
+}
+
+}  // namespace genrec
