@@ -1,0 +1,115 @@
+#include "model/model_file.h"
+
+#include <cstdint>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+#include "audio/error.h"
+#include "model/atomic_write.h"
+
+namespace genrec {
+namespace {
+
+constexpr char kMagic[] = "GENRECMD";
+constexpr char kEndMagic[] = "GENRECND";
+constexpr std::size_t kMagicSize = 8;
+constexpr std::uint64_t kMaxHeaderBytes = 64ull << 20;
+
+std::uint64_t fnv1a64(const char* data, std::size_t n) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (std::size_t i = 0; i < n; ++i) {
+    h ^= static_cast<unsigned char>(data[i]);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+void put_u32(std::string& out, std::uint32_t v) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+void put_u64(std::string& out, std::uint64_t v) {
+  for (int i = 0; i < 8; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+std::uint64_t get_le(const std::string& s, std::size_t pos, int n_bytes) {
+  std::uint64_t v = 0;
+  for (int i = 0; i < n_bytes; ++i)
+    v |= static_cast<std::uint64_t>(static_cast<unsigned char>(s[pos + i])) << (8 * i);
+  return v;
+}
+
+}  // namespace
+
+void write_model_file(const std::string& path, const nlohmann::json& header,
+                      const std::string& weights) {
+  const std::string header_text = header.dump();
+  std::string out;
+  out.reserve(kMagicSize * 2 + 4 + 8 * 3 + header_text.size() + weights.size());
+  out.append(kMagic, kMagicSize);
+  put_u32(out, static_cast<std::uint32_t>(kModelFormatVersion));
+  put_u64(out, header_text.size());
+  out += header_text;
+  put_u64(out, weights.size());
+  out += weights;
+  put_u64(out, fnv1a64(out.data(), out.size()));
+  out.append(kEndMagic, kMagicSize);
+  write_file_atomic(path, out, "model");
+}
+
+ModelFileContents read_model_file(const std::string& path) {
+  auto fail = [&](const std::string& cause) { throw Error("model", path, cause); };
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("cannot open file (missing or unreadable)");
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) fail("read error");
+  if (bytes.empty()) fail("empty file");
+
+  const std::size_t n = bytes.size();
+  const std::size_t n_magic = std::min(n, kMagicSize);
+  if (std::memcmp(bytes.data(), kMagic, n_magic) != 0)
+    fail("not a genrec model file (unknown format)");
+  auto truncated = [&](std::size_t expected) {
+    fail("truncated file (" + std::to_string(n) + " bytes, expected at least " +
+         std::to_string(expected) + ")");
+  };
+  std::size_t pos = kMagicSize + 4;
+  if (n < pos) truncated(pos);
+
+  ModelFileContents c;
+  const std::uint32_t version = static_cast<std::uint32_t>(get_le(bytes, kMagicSize, 4));
+  if (version == 0) fail("corrupt file (format version 0)");
+  if (version > static_cast<std::uint32_t>(kModelFormatVersion))
+    fail("format version " + std::to_string(version) + " is newer than this genrec reads (" +
+         std::to_string(kModelFormatVersion) + "); upgrade genrec");
+  c.format_version = static_cast<int>(version);
+
+  if (n < pos + 8) truncated(pos + 8);
+  const std::uint64_t header_len = get_le(bytes, pos, 8);
+  pos += 8;
+  if (header_len > kMaxHeaderBytes) fail("corrupt file (header length out of range)");
+  if (n < pos + header_len + 8) truncated(pos + header_len + 8);
+  const std::string header_text = bytes.substr(pos, header_len);
+  pos += header_len;
+  const std::uint64_t weights_len = get_le(bytes, pos, 8);
+  pos += 8;
+  if (weights_len > n) truncated(pos + weights_len + 16);
+  const std::size_t total = pos + weights_len + 8 + kMagicSize;
+  if (n < total) truncated(total);
+  if (n > total) fail("corrupt file (" + std::to_string(n - total) + " trailing bytes)");
+  const std::size_t checksum_pos = pos + weights_len;
+  if (get_le(bytes, checksum_pos, 8) != fnv1a64(bytes.data(), checksum_pos))
+    fail("corrupt file (checksum mismatch)");
+  if (std::memcmp(bytes.data() + checksum_pos + 8, kEndMagic, kMagicSize) != 0)
+    fail("corrupt file (bad end marker)");
+
+  try {
+    c.header = nlohmann::json::parse(header_text);
+  } catch (const nlohmann::json::exception& e) {
+    fail(std::string("corrupt header: ") + e.what());
+  }
+  if (!c.header.is_object()) fail("corrupt header: not a JSON object");
+  c.weights = bytes.substr(pos, weights_len);
+  return c;
+}
+
+}  // namespace genrec
