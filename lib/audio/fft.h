@@ -1,5 +1,6 @@
 #pragma once
-// Real-input FFT of a fixed even size; the only interface to KissFFT.
+// Real-input FFT of a fixed even size. Forward transforms of power-of-two sizes run on our
+// Pow2RealFft (fft_pow2.h); other sizes and the inverse on KissFFT, seen only by fft.cpp.
 // A plan keeps scratch memory, so use one RealFft per thread.
 #include <complex>
 #include <memory>

@@ -1,5 +1,6 @@
 #include "audio/stft.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "audio/error.h"
@@ -12,18 +13,23 @@ std::vector<float> hann_window(int n) {
   return w;
 }
 
+namespace {
+// Index into x (length n) of position i of numpy.pad(x, mode="reflect"), i relative to x[0].
+// Reflection without repeating the edge has period 2(n-1).
+std::size_t reflect_index(long long i, std::size_t n) {
+  const long long period = n > 1 ? 2 * static_cast<long long>(n - 1) : 1;
+  i %= period;
+  if (i < 0) i += period;
+  if (i >= static_cast<long long>(n)) i = period - i;
+  return static_cast<std::size_t>(i);
+}
+}  // namespace
+
 std::vector<float> reflect_pad(const float* x, std::size_t n, std::size_t pad) {
   if (n == 0) throw Error("stft", "input", "no samples to pad");
   std::vector<float> out(n + 2 * pad);
-  // Reflection without repeating the edge has period 2(n-1).
-  const long long period = n > 1 ? 2 * static_cast<long long>(n - 1) : 1;
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    long long j = static_cast<long long>(i) - static_cast<long long>(pad);
-    j %= period;
-    if (j < 0) j += period;
-    if (j >= static_cast<long long>(n)) j = period - j;
-    out[i] = x[j];
-  }
+  for (std::size_t i = 0; i < out.size(); ++i)
+    out[i] = x[reflect_index(static_cast<long long>(i) - static_cast<long long>(pad), n)];
   return out;
 }
 
@@ -40,12 +46,21 @@ std::size_t Stft::n_frames(std::size_t n_samples) const {
 
 template <typename Fn>
 void Stft::for_each_frame(const float* x, std::size_t n, Fn&& fn) {
-  // ref: librosa.stft(center=True, pad_mode="reflect") pads n_fft//2 on each side.
-  padded_ = reflect_pad(x, n, static_cast<std::size_t>(n_fft_ / 2));
-  const std::size_t frames = n_frames(n);
+  if (n == 0) throw Error("stft", "input", "no samples to pad");
+  // ref: librosa.stft(center=True, pad_mode="reflect") pads n_fft//2 on each side. Only the
+  // few frames that reach past an edge read reflected samples; the rest window x in place,
+  // so no padded copy of the whole input is made.
+  const long long pad = n_fft_ / 2;
+  const std::size_t frames = n_frames(n), len = static_cast<std::size_t>(n_fft_);
   for (std::size_t t = 0; t < frames; ++t) {
-    const float* src = padded_.data() + t * static_cast<std::size_t>(hop_);
-    for (int i = 0; i < n_fft_; ++i) frame_[i] = src[i] * window_[i];
+    const long long start = static_cast<long long>(t) * hop_ - pad;
+    if (start >= 0 && static_cast<std::size_t>(start) + len <= n) {
+      const float* src = x + start;
+      for (std::size_t i = 0; i < len; ++i) frame_[i] = src[i] * window_[i];
+    } else {
+      for (std::size_t i = 0; i < len; ++i)
+        frame_[i] = x[reflect_index(start + static_cast<long long>(i), n)] * window_[i];
+    }
     fft_.forward(frame_.data(), bins_.data());
     fn(t, bins_.data());
   }
@@ -64,9 +79,13 @@ void Stft::spectrogram(const float* x, std::size_t n, float exponent, std::vecto
   out.resize(n_frames(n) * nb);
   for_each_frame(x, n, [&](std::size_t t, const std::complex<float>* b) {
     float* dst = out.data() + t * nb;
-    for (std::size_t k = 0; k < nb; ++k) {
-      float p = b[k].real() * b[k].real() + b[k].imag() * b[k].imag();
-      dst[k] = exponent == 2.0f ? p : exponent == 1.0f ? std::sqrt(p) : std::pow(p, exponent / 2);
+    const float* re_im = reinterpret_cast<const float*>(b);  // std::complex is {re, im}
+    for (std::size_t k = 0; k < nb; ++k)
+      dst[k] = re_im[2 * k] * re_im[2 * k] + re_im[2 * k + 1] * re_im[2 * k + 1];
+    if (exponent == 1.0f) {
+      for (std::size_t k = 0; k < nb; ++k) dst[k] = std::sqrt(dst[k]);
+    } else if (exponent != 2.0f) {
+      for (std::size_t k = 0; k < nb; ++k) dst[k] = std::pow(dst[k], exponent / 2);
     }
   });
 }

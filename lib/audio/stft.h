@@ -39,7 +39,6 @@ class Stft {
   int hop_;
   RealFft fft_;
   std::vector<float> window_;
-  std::vector<float> padded_;
   std::vector<float> frame_;
   std::vector<std::complex<float>> bins_;
 };
