@@ -4,7 +4,7 @@
 // (kick/snare/hat synthesis), timbre (waveform, harmonics), pitch range and noise level. Each
 // song is randomised (seeded) within its genre, so the task is learnable but not trivial.
 //
-// Genres (label = folder name):
+// Genres (label = folder name; made-up names that say what they sound like):
 //   ambient    slow detuned sine pads, no drums, very little noise, low-mid pitch
 //   chiptune   square-wave arpeggios, high pitch, fast (140-175 bpm), ticking noise hats
 //   techno     four-on-the-floor kick, off-beat hats, sawtooth bass, 120-135 bpm
@@ -24,7 +24,7 @@ struct SynthOptions {
   int sample_rate = 22050;
 };
 
-// The genre names above, in order.
+// The genre names above, sorted (the label order scan_dataset gives their folders).
 const std::vector<std::string>& synth_genres();
 
 // One song of genre g (index into synth_genres()), mono in [-1, 1]. Song `index` of a genre is
