@@ -17,8 +17,13 @@
 
 namespace {
 
+struct Timing {
+  double median_ms = 0;
+  double min_ms = 0;  // less sensitive to other work on a shared machine
+};
+
 template <typename Fn>
-double median_ms(int reps, Fn&& fn) {
+Timing time_ms(int reps, Fn&& fn) {
   std::vector<double> ms;
   fn();  // warm-up: page in code and buffers
   for (int i = 0; i < reps; ++i) {
@@ -28,7 +33,7 @@ double median_ms(int reps, Fn&& fn) {
     ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
   }
   std::sort(ms.begin(), ms.end());
-  return ms[ms.size() / 2];
+  return {ms[ms.size() / 2], ms.front()};
 }
 
 std::string default_data() {
@@ -74,19 +79,19 @@ int main(int argc, char** argv) {
 
     genrec::LogMelExtractor ex(config);
     std::vector<float> out;
-    const double logmel = median_ms(reps, [&] { ex.log_mel(y.data(), y.size(), out); });
-    std::printf("logmel_frames %zu\nlogmel_ms %.3f\nlogmel_x_realtime %.0f\n",
-                ex.n_frames(y.size()), logmel, seconds * 1000.0 / logmel);
+    const Timing logmel = time_ms(reps, [&] { ex.log_mel(y.data(), y.size(), out); });
+    std::printf("logmel_frames %zu\nlogmel_ms %.3f\nlogmel_min_ms %.3f\nlogmel_x_realtime %.0f\n",
+                ex.n_frames(y.size()), logmel.median_ms, logmel.min_ms,
+                seconds * 1000.0 / logmel.median_ms);
 
     if (!data.empty()) {
       for (const char* name : {"jazz.00000.44k-stereo.mp3", "rock.00000.48k-stereo.flac"}) {
         const std::string path = data + "/formats/" + name;
         std::size_t n = 0;
-        const double ms = median_ms(std::max(1, reps / 10), [&] {
-          n = genrec::load_audio(path, config.sample_rate).size();
-        });
-        std::printf("decode_resample_ms[%s] %.3f\ndecode_resample_x_realtime[%s] %.0f\n", name, ms,
-                    name, n * 1000.0 / config.sample_rate / ms);
+        const Timing t = time_ms(std::max(1, reps / 10),
+                                 [&] { n = genrec::load_audio(path, config.sample_rate).size(); });
+        std::printf("decode_resample_ms[%s] %.3f\ndecode_resample_x_realtime[%s] %.0f\n", name,
+                    t.median_ms, name, n * 1000.0 / config.sample_rate / t.median_ms);
       }
     }
   } catch (const genrec::Error& e) {
