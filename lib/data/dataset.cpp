@@ -48,7 +48,8 @@ Dataset scan_genre_folders(const fs::path& root) {
 Dataset scan_dataset(const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw Error("data", dir, "not a directory");
-  const fs::path root(dir);
+  fs::path root = fs::absolute(dir, ec).lexically_normal();  // stable cache keys
+  if (!root.has_filename() && root.has_parent_path()) root = root.parent_path();  // "x/" -> "x"
   // Kaggle layout, then the original GTZAN layout, then genre folders directly under DIR.
   for (const char* sub : {"genres_original", "genres"}) {
     if (fs::is_directory(root / sub, ec)) {
