@@ -144,14 +144,15 @@ double pitch_tuning(const std::vector<float>& frequencies, double resolution, in
   return edges[static_cast<std::size_t>(best)];
 }
 
-double estimate_tuning(const float* S, std::size_t n_frames, int n_bins, int sample_rate,
+double estimate_tuning(const std::vector<float>& pitches, const std::vector<float>& magnitudes,
                        int bins_per_octave) {
-  const std::vector<PitchPeak> peaks = piptrack(S, n_frames, n_bins, sample_rate);
+  if (pitches.size() != magnitudes.size())
+    throw Error("tuning", "peaks", "pitches and magnitudes differ in length");
   // ref: librosa.estimate_tuning: keep peaks (pitch > 0) whose magnitude reaches the median
   // peak magnitude.
   std::vector<float> peak_mags;
-  for (const PitchPeak& p : peaks)
-    if (p.pitch_hz > 0.0f) peak_mags.push_back(p.magnitude);
+  for (std::size_t i = 0; i < pitches.size(); ++i)
+    if (pitches[i] > 0.0f) peak_mags.push_back(magnitudes[i]);
   float median = 0.0f;
   if (!peak_mags.empty()) {
     const std::size_t m = peak_mags.size();
@@ -164,32 +165,45 @@ double estimate_tuning(const float* S, std::size_t n_frames, int n_bins, int sam
     }
   }
   std::vector<float> selected;
-  for (const PitchPeak& p : peaks)
-    if (p.pitch_hz > 0.0f && p.magnitude >= median) selected.push_back(p.pitch_hz);
+  for (std::size_t i = 0; i < pitches.size(); ++i)
+    if (pitches[i] > 0.0f && magnitudes[i] >= median) selected.push_back(pitches[i]);
   return pitch_tuning(selected, 0.01, bins_per_octave);
 }
 
-std::vector<float> chroma_stft(const float* power, std::size_t n_frames, int n_bins,
-                               int sample_rate, int n_chroma) {
-  const int n_fft = 2 * (n_bins - 1);
-  const double tuning = estimate_tuning(power, n_frames, n_bins, sample_rate, n_chroma);
-  const std::vector<float> fb = chroma_filters(sample_rate, n_fft, tuning, n_chroma);
-  std::vector<float> chroma(static_cast<std::size_t>(n_chroma) * n_frames);
+ChromaFilter::ChromaFilter(int sample_rate, int n_fft, double tuning, int n_chroma)
+    : n_chroma_(n_chroma),
+      n_bins_(n_fft / 2 + 1),
+      filters_(chroma_filters(sample_rate, n_fft, tuning, n_chroma)) {}
+
+void ChromaFilter::apply(const float* power, std::size_t n_frames, std::vector<float>& out) const {
+  out.resize(static_cast<std::size_t>(n_chroma_) * n_frames);
   for (std::size_t t = 0; t < n_frames; ++t) {
-    const float* s = power + t * static_cast<std::size_t>(n_bins);
+    const float* s = power + t * static_cast<std::size_t>(n_bins_);
     float peak = 0.0f;
-    for (int c = 0; c < n_chroma; ++c) {
-      const float* w = fb.data() + static_cast<std::size_t>(c) * n_bins;
+    for (int c = 0; c < n_chroma_; ++c) {
+      const float* w = filters_.data() + static_cast<std::size_t>(c) * n_bins_;
       double acc = 0.0;
-      for (int k = 0; k < n_bins; ++k) acc += static_cast<double>(w[k]) * s[k];
+      for (int k = 0; k < n_bins_; ++k) acc += static_cast<double>(w[k]) * s[k];
       const float v = static_cast<float>(acc);
-      chroma[static_cast<std::size_t>(c) * n_frames + t] = v;
+      out[static_cast<std::size_t>(c) * n_frames + t] = v;
       peak = std::max(peak, std::abs(v));
     }
     // util.normalize(norm=inf, axis=0): a frame whose max is below float32 tiny stays as is.
     if (peak < kTinyF32) continue;
-    for (int c = 0; c < n_chroma; ++c) chroma[static_cast<std::size_t>(c) * n_frames + t] /= peak;
+    for (int c = 0; c < n_chroma_; ++c) out[static_cast<std::size_t>(c) * n_frames + t] /= peak;
   }
+}
+
+std::vector<float> chroma_stft(const float* power, std::size_t n_frames, int n_bins,
+                               int sample_rate, int n_chroma) {
+  std::vector<float> pitches, magnitudes;
+  for (const PitchPeak& p : piptrack(power, n_frames, n_bins, sample_rate)) {
+    pitches.push_back(p.pitch_hz);
+    magnitudes.push_back(p.magnitude);
+  }
+  const double tuning = estimate_tuning(pitches, magnitudes, n_chroma);
+  std::vector<float> chroma;
+  ChromaFilter(sample_rate, 2 * (n_bins - 1), tuning, n_chroma).apply(power, n_frames, chroma);
   return chroma;
 }
 

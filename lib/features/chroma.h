@@ -32,12 +32,28 @@ std::vector<PitchPeak> piptrack(const float* S, std::size_t n_frames, int n_bins
 double pitch_tuning(const std::vector<float>& frequencies, double resolution = 0.01,
                     int bins_per_octave = 12);
 
-// Tuning of a spectrogram from its strongest half of piptrack peaks.
-// ref: librosa.estimate_tuning(S=S, sr, bins_per_octave)
-double estimate_tuning(const float* S, std::size_t n_frames, int n_bins, int sample_rate,
+// Tuning from the piptrack peaks of a whole spectrogram, given as parallel lists of their
+// pitches and magnitudes: pitch_tuning of the peaks whose magnitude reaches the median peak
+// magnitude. ref: librosa.estimate_tuning(S=S, sr)
+double estimate_tuning(const std::vector<float>& pitches, const std::vector<float>& magnitudes,
                        int bins_per_octave = 12);
 
-// Chromagram [n_chroma][n_frames] of a power spectrogram, each frame scaled to max 1.
+// Configure once (filterbank for one tuning), apply to any number of frames.
+class ChromaFilter {
+ public:
+  ChromaFilter(int sample_rate, int n_fft, double tuning, int n_chroma = 12);
+  int n_chroma() const { return n_chroma_; }
+  // Chroma [n_chroma][n_frames] of a power spectrogram [n_frames][n_fft/2+1], each frame
+  // divided by its maximum (util.normalize(norm=inf); an all-zero frame stays zero).
+  void apply(const float* power, std::size_t n_frames, std::vector<float>& out) const;
+
+ private:
+  int n_chroma_;
+  int n_bins_;
+  std::vector<float> filters_;
+};
+
+// Chromagram [n_chroma][n_frames] of a whole power spectrogram, tuning estimated from it.
 // ref: librosa.feature.chroma_stft(S=|D|^2, sr, norm=inf, tuning=None, n_chroma=12)
 std::vector<float> chroma_stft(const float* power, std::size_t n_frames, int n_bins,
                                int sample_rate, int n_chroma = 12);

@@ -27,82 +27,111 @@ float softmask(float x, float x_ref) {
   const float m = a * a, r = b * b;
   return m / (m + r);
 }
+
+void check_size(int size) {
+  if (size < 1 || size % 2 == 0) throw Error("hpss", "kernel_size", "must be odd and >= 1");
+}
 }  // namespace
 
-void median_filter_1d(const float* x, std::size_t n, std::size_t stride, int size, float* out) {
-  if (size < 1 || size % 2 == 0) throw Error("hpss", "kernel_size", "must be odd and >= 1");
-  if (n == 0) return;
-  const long long half = size / 2;
-  const long long len = static_cast<long long>(n);
-  // The sequence with its reflected margins, contiguous.
-  std::vector<float> ext(n + 2 * static_cast<std::size_t>(half));
-  for (long long j = -half; j < len + half; ++j)
-    ext[static_cast<std::size_t>(j + half)] = x[reflect_index(j, n) * stride];
+void median_filter_valid(const float* ext, std::size_t n_out, int size, float* out) {
+  check_size(size);
+  if (n_out == 0) return;
+  const std::size_t half = static_cast<std::size_t>(size / 2);
+  const std::size_t last = static_cast<std::size_t>(size) - 1;
   // A sorted copy of the window; each step overwrites the leaving sample with the entering one
   // and moves it to its place (the window is small, so this beats a heap or a tree).
-  std::vector<float> window(ext.begin(), ext.begin() + size);
-  std::sort(window.begin(), window.end());
-  const std::size_t last = static_cast<std::size_t>(size) - 1;
+  float window[256];
+  std::vector<float> big;
+  float* w = window;
+  if (size > 256) {
+    big.resize(static_cast<std::size_t>(size));
+    w = big.data();
+  }
+  std::copy(ext, ext + size, w);
+  std::sort(w, w + size);
   for (std::size_t i = 0;; ++i) {
-    out[i] = window[static_cast<std::size_t>(half)];
-    if (i + 1 == n) break;
+    out[i] = w[half];
+    if (i + 1 == n_out) break;
     const float leaving = ext[i];
     const float entering = ext[i + static_cast<std::size_t>(size)];
-    std::size_t p = static_cast<std::size_t>(
-        std::lower_bound(window.begin(), window.end(), leaving) - window.begin());
-    while (p < last && window[p + 1] < entering) {
-      window[p] = window[p + 1];
+    std::size_t p = static_cast<std::size_t>(std::lower_bound(w, w + size, leaving) - w);
+    while (p < last && w[p + 1] < entering) {
+      w[p] = w[p + 1];
       ++p;
     }
-    while (p > 0 && window[p - 1] > entering) {
-      window[p] = window[p - 1];
+    while (p > 0 && w[p - 1] > entering) {
+      w[p] = w[p - 1];
       --p;
     }
-    window[p] = entering;
+    w[p] = entering;
   }
 }
 
-Hpss::Hpss(int n_fft, int hop_length, int kernel_size)
-    : kernel_size_(kernel_size), istft_(n_fft, hop_length) {
-  if (kernel_size < 1 || kernel_size % 2 == 0)
-    throw Error("hpss", "kernel_size", "must be odd and >= 1");
+void median_filter_1d(const float* x, std::size_t n, std::size_t stride, int size, float* out) {
+  check_size(size);
+  if (n == 0) return;
+  const long long half = size / 2;
+  std::vector<float> ext(n + 2 * static_cast<std::size_t>(half));
+  for (long long j = -half; j < static_cast<long long>(n) + half; ++j)
+    ext[static_cast<std::size_t>(j + half)] = x[reflect_index(j, n) * stride];
+  median_filter_valid(ext.data(), n, size, out);
 }
 
-void Hpss::separate(const std::complex<float>* D, std::size_t n_frames,
+Hpss::Hpss(int n_fft, int kernel_size) : n_bins_(n_fft / 2 + 1), kernel_size_(kernel_size) {
+  check_size(kernel_size);
+}
+
+void Hpss::separate(const std::complex<float>* D, std::size_t first_frame, std::size_t n_frames,
+                    std::size_t total_frames, std::size_t t_begin, std::size_t t_end,
                     std::vector<std::complex<float>>& harmonic,
                     std::vector<std::complex<float>>& percussive) {
-  const std::size_t nb = static_cast<std::size_t>(istft_.n_bins());
-  const std::size_t total = n_frames * nb;
-  // ref: librosa.decompose.hpss: S = |D| (core.magphase), harm = median_filter(S, size=(1, k))
-  // across time, perc = median_filter(S, size=(k, 1)) across frequency, mode "reflect".
-  mag_.resize(total);
-  harm_.resize(total);
-  perc_.resize(total);
-  line_.resize(n_frames);
-  for (std::size_t i = 0; i < total; ++i) mag_[i] = std::abs(D[i]);
-  for (std::size_t k = 0; k < nb; ++k) {
-    median_filter_1d(mag_.data() + k, n_frames, nb, kernel_size_, line_.data());
-    for (std::size_t t = 0; t < n_frames; ++t) harm_[t * nb + k] = line_[t];
+  const std::size_t nb = static_cast<std::size_t>(n_bins_);
+  const long long ctx = static_cast<long long>(context_frames());
+  const std::size_t n_out = t_end - t_begin;
+  if (t_end < t_begin || t_end > total_frames) throw Error("hpss", "frames", "bad frame range");
+  // The context the median needs, mirrored at the true ends 0 and total_frames - 1.
+  const long long lo = static_cast<long long>(t_begin) - ctx;
+  const long long hi = static_cast<long long>(t_end) + ctx;
+  std::size_t need_lo = total_frames, need_hi = 0;
+  for (long long t = lo; t < hi; ++t) {
+    const std::size_t r = reflect_index(t, total_frames);
+    need_lo = std::min(need_lo, r);
+    need_hi = std::max(need_hi, r + 1);
   }
-  for (std::size_t t = 0; t < n_frames; ++t)
-    median_filter_1d(mag_.data() + t * nb, nb, 1, kernel_size_, perc_.data() + t * nb);
-  harmonic.resize(total);
-  percussive.resize(total);
-  for (std::size_t i = 0; i < total; ++i) {
-    // margin 1: both masks split zeros; (S * mask) * phase is mask * D.
-    harmonic[i] = D[i] * softmask(harm_[i], perc_[i]);
-    percussive[i] = D[i] * softmask(perc_[i], harm_[i]);
-  }
-}
+  if (n_out > 0 && (need_lo < first_frame || need_hi > first_frame + n_frames))
+    throw Error("hpss", "frames", "block lacks the median filter's context");
 
-void Hpss::signals(const std::complex<float>* D, std::size_t n_frames, std::size_t n,
-                   HpssSignals& out) {
-  separate(D, n_frames, harmonic_, percussive_);
-  // fix_length: the istft is hop * (n_frames - 1) samples long; zero-pad (or trim) to n.
-  istft_.inverse(harmonic_.data(), n_frames, out.harmonic);
-  istft_.inverse(percussive_.data(), n_frames, out.percussive);
-  out.harmonic.resize(n, 0.0f);
-  out.percussive.resize(n, 0.0f);
+  // ref: librosa.decompose.hpss: S = |D| (core.magphase); harm = median_filter(S, size=(1, k))
+  // across time, perc = median_filter(S, size=(k, 1)) across frequency, mode "reflect".
+  mag_.resize(n_frames * nb);
+  for (std::size_t i = 0; i < n_frames * nb; ++i) mag_[i] = std::abs(D[i]);
+  harm_.resize(n_out * nb);
+  perc_.resize(n_out * nb);
+  const std::size_t ext_len = static_cast<std::size_t>(hi - lo);
+  ext_.resize(ext_len);
+  line_.resize(n_out);
+  for (std::size_t k = 0; k < nb; ++k) {
+    for (long long t = lo; t < hi; ++t)
+      ext_[static_cast<std::size_t>(t - lo)] =
+          mag_[(reflect_index(t, total_frames) - first_frame) * nb + k];
+    median_filter_valid(ext_.data(), n_out, kernel_size_, line_.data());
+    for (std::size_t i = 0; i < n_out; ++i) harm_[i * nb + k] = line_[i];
+  }
+  for (std::size_t i = 0; i < n_out; ++i)
+    median_filter_1d(mag_.data() + (t_begin + i - first_frame) * nb, nb, 1, kernel_size_,
+                     perc_.data() + i * nb);
+
+  harmonic.resize(n_out * nb);
+  percussive.resize(n_out * nb);
+  for (std::size_t i = 0; i < n_out; ++i) {
+    const std::complex<float>* d = D + (t_begin + i - first_frame) * nb;
+    for (std::size_t k = 0; k < nb; ++k) {
+      // margin 1: both masks split zeros; (S * mask) * phase is mask * D.
+      const float h = harm_[i * nb + k], p = perc_[i * nb + k];
+      harmonic[i * nb + k] = d[k] * softmask(h, p);
+      percussive[i * nb + k] = d[k] * softmask(p, h);
+    }
+  }
 }
 
 }  // namespace genrec

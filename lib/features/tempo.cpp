@@ -9,28 +9,24 @@
 
 namespace genrec {
 
-std::vector<float> onset_strength(const float* mel_db, int n_mels, std::size_t n_frames, int n_fft,
-                                  int hop_length, OnsetAggregate aggregate, int lag) {
-  if (n_mels < 1 || lag < 1 || hop_length < 1)
-    throw Error("onset", "onset_strength", "needs n_mels, lag and hop_length >= 1");
-  // ref: librosa.onset.onset_strength_multi: onset_env = max(0, S[:, lag:] - S[:, :-lag]),
-  // aggregated over bands (librosa.util.sync), then padded on the left by lag + n_fft // (2 *
-  // hop_length) zeros (center=True) and trimmed to n_frames.
-  const std::size_t pad = static_cast<std::size_t>(lag + n_fft / (2 * hop_length));
-  std::vector<float> env(n_frames, 0.0f);
+std::vector<float> onset_differences(const float* mel_db, int n_mels, std::size_t n_frames,
+                                     OnsetAggregate aggregate, int lag) {
+  if (n_mels < 1 || lag < 1) throw Error("onset", "onset_strength", "needs n_mels and lag >= 1");
+  const std::size_t l = static_cast<std::size_t>(lag);
+  std::vector<float> out(n_frames > l ? n_frames - l : 0);
   std::vector<float> d(static_cast<std::size_t>(n_mels));
   const std::size_t mid = d.size() / 2;
-  for (std::size_t t = static_cast<std::size_t>(lag); t < n_frames; ++t) {
-    const std::size_t out = t - static_cast<std::size_t>(lag) + pad;
-    if (out >= n_frames) break;
+  for (std::size_t t = l; t < n_frames; ++t) {
+    // ref: librosa.onset.onset_strength_multi: max(0, S[:, lag:] - S[:, :-lag]), then
+    // util.sync(aggregate) over all bands.
     for (int m = 0; m < n_mels; ++m) {
       const float* row = mel_db + static_cast<std::size_t>(m) * n_frames;
-      d[m] = std::max(0.0f, row[t] - row[t - static_cast<std::size_t>(lag)]);
+      d[m] = std::max(0.0f, row[t] - row[t - l]);
     }
     if (aggregate == OnsetAggregate::kMean) {
       double acc = 0.0;
       for (float v : d) acc += v;
-      env[out] = static_cast<float>(acc / n_mels);
+      out[t - l] = static_cast<float>(acc / n_mels);
     } else {
       // np.median: the middle value, or the float32 mean of the two middle values.
       std::nth_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(mid), d.end());
@@ -39,9 +35,21 @@ std::vector<float> onset_strength(const float* mel_db, int n_mels, std::size_t n
         median =
             (*std::max_element(d.begin(), d.begin() + static_cast<std::ptrdiff_t>(mid)) + median) /
             2.0f;
-      env[out] = median;
+      out[t - l] = median;
     }
   }
+  return out;
+}
+
+std::vector<float> onset_envelope(const std::vector<float>& differences, std::size_t total_frames,
+                                  int n_fft, int hop_length, int lag) {
+  if (hop_length < 1 || lag < 1) throw Error("onset", "onset_strength", "bad hop or lag");
+  // ref: librosa.onset.onset_strength_multi(center=True): pad lag + n_fft // (2 * hop_length)
+  // zeros on the left to undo the framing delay, then trim to the spectrogram's length.
+  const std::size_t pad = static_cast<std::size_t>(lag + n_fft / (2 * hop_length));
+  std::vector<float> env(total_frames, 0.0f);
+  for (std::size_t i = 0; i < differences.size() && pad + i < total_frames; ++i)
+    env[pad + i] = differences[i];
   return env;
 }
 

@@ -9,13 +9,18 @@ namespace genrec {
 // How onset_strength combines the mel bands of one frame.
 enum class OnsetAggregate { kMean, kMedian };
 
-// Onset strength envelope (one value per frame) of a dB mel spectrogram [n_mels][n_frames]:
-// mean (or median) over bands of max(0, S[t] - S[t-lag]), shifted right by
-// lag + n_fft/(2 hop) frames. ref: librosa.onset.onset_strength(y, sr, lag=1, max_size=1,
-// center=True, aggregate); librosa.beat.beat_track uses aggregate=np.median.
-std::vector<float> onset_strength(const float* mel_db, int n_mels, std::size_t n_frames, int n_fft,
-                                  int hop_length, OnsetAggregate aggregate = OnsetAggregate::kMean,
-                                  int lag = 1);
+// Onset strength of frames lag..n_frames-1 of a dB mel spectrogram [n_mels][n_frames]
+// (n_frames - lag values): aggregate over bands of max(0, S[m][t] - S[m][t - lag]).
+// ref: librosa.onset.onset_strength(S, lag=1, max_size=1, aggregate) before its centring;
+// librosa.beat.beat_track uses aggregate=np.median.
+std::vector<float> onset_differences(const float* mel_db, int n_mels, std::size_t n_frames,
+                                     OnsetAggregate aggregate, int lag = 1);
+
+// The centred envelope of a total_frames-frame spectrogram from all its onset_differences:
+// lag + n_fft / (2 hop_length) leading zeros, trimmed to total_frames.
+// ref: librosa.onset.onset_strength(center=True)
+std::vector<float> onset_envelope(const std::vector<float>& differences, std::size_t total_frames,
+                                  int n_fft, int hop_length, int lag = 1);
 
 // Mean over frames of the autocorrelation tempogram [win_length lags]: each frame of the
 // linear-ramp-padded envelope is Hann-windowed, autocorrelated and scaled to max |r| = 1.
