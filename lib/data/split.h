@@ -4,7 +4,8 @@
 // SPEC syntax (--split):
 //   song:TRAIN/VALID/TEST   stratified by genre, seeded; e.g. "song:0.8/0.1/0.1" (the default,
 //                           also meant by "song" or ""). Fractions >= 0, summing to 1. Per genre,
-//                           n_valid = round(n*VALID), n_test = round(n*TEST), train the rest.
+//                           n_valid = round(n*VALID), n_test = round(n*TEST) (halves up),
+//                           train the rest, keeping at least one training song per genre.
 //   lists:DIR               DIR holds train*.txt, valid*.txt, test*.txt (lines like
 //                           "blues/blues.00000.wav"; '#' comments and blank lines ignored).
 //                           Listed songs absent from the dataset are counted and ignored; songs
