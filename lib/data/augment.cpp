@@ -1,0 +1,40 @@
+#include "data/augment.h"
+
+#include <algorithm>
+
+namespace genrec {
+
+double uniform01(std::mt19937_64& rng) {
+  return static_cast<double>(rng() >> 11) * (1.0 / 9007199254740992.0);  // 53 bits / 2^53
+}
+
+std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n) {
+  return n <= 1 ? 0 : static_cast<std::uint64_t>(uniform01(rng) * static_cast<double>(n));
+}
+
+// ref: Park et al. 2019, SpecAugment (frequency and time masking; no time warping).
+void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
+                    const std::vector<float>& fill, std::mt19937_64& rng) {
+  if (options.gain_db > 0) {
+    const float gain = static_cast<float>((2 * uniform01(rng) - 1) * options.gain_db);
+    for (std::size_t i = 0; i < static_cast<std::size_t>(n_mels) * n_frames; ++i) x[i] += gain;
+  }
+  auto fill_of = [&](int band) { return band < static_cast<int>(fill.size()) ? fill[band] : 0.0f; };
+  for (int m = 0; m < options.freq_masks; ++m) {
+    const int width = static_cast<int>(uniform_index(rng, options.freq_mask_max + 1));
+    const int start = static_cast<int>(uniform_index(rng, std::max(1, n_mels - width + 1)));
+    for (int b = start; b < std::min(n_mels, start + width); ++b)
+      std::fill(x + static_cast<std::size_t>(b) * n_frames,
+                x + static_cast<std::size_t>(b + 1) * n_frames, fill_of(b));
+  }
+  for (int m = 0; m < options.time_masks; ++m) {
+    const int width = static_cast<int>(uniform_index(rng, options.time_mask_max + 1));
+    const int start = static_cast<int>(uniform_index(rng, std::max(1, n_frames - width + 1)));
+    for (int b = 0; b < n_mels; ++b) {
+      float* row = x + static_cast<std::size_t>(b) * n_frames;
+      std::fill(row + start, row + std::min(n_frames, start + width), fill_of(b));
+    }
+  }
+}
+
+}  // namespace genrec

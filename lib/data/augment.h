@@ -1,0 +1,28 @@
+#pragma once
+// Training-time augmentation of one log-Mel window (SpecAugment-style masks and a random gain),
+// on plain floats so it runs in the background loader. Deterministic for a given RNG state.
+#include <cstdint>
+#include <random>
+#include <vector>
+
+namespace genrec {
+
+struct AugmentOptions {
+  int freq_masks = 2;      // number of frequency masks per window
+  int freq_mask_max = 16;  // widest frequency mask, in mel bands (width drawn in [0, max])
+  int time_masks = 2;      // number of time masks per window
+  int time_mask_max = 20;  // widest time mask, in frames
+  double gain_db = 6.0;    // uniform random gain in [-gain_db, +gain_db] dB added to the window
+};
+
+// A float in [0, 1) and an integer in [0, n) from the generator's raw output (the same on
+// every platform, unlike std::uniform_*_distribution).
+double uniform01(std::mt19937_64& rng);
+std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n);
+
+// In place on x = [n_mels][n_frames] dB: adds the random gain, then sets masked bands/frames to
+// fill[band] (the band's training mean, so a masked cell normalises to 0).
+void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
+                    const std::vector<float>& fill, std::mt19937_64& rng);
+
+}  // namespace genrec

@@ -1,0 +1,94 @@
+#include "data/batch_loader.h"
+
+#include "audio/error.h"
+
+namespace genrec {
+
+BatchLoader::BatchLoader(const FeatureCache& cache, const std::vector<int>& songs,
+                         const LoaderOptions& options, std::uint64_t seed)
+    : cache_(cache), options_(options), seed_(seed) {
+  if (options.batch_size < 1 || options.crops_per_song < 1)
+    throw Error("loader", "options", "batch_size and crops_per_song must be >= 1");
+  std::mt19937_64 rng(seed);
+  for (int s : songs) {
+    const SongFeatures* f = cache.find(s);
+    if (!f) continue;
+    const std::size_t max_offset = max_frame_offset(*f, cache.config());
+    for (int c = 0; c < options.crops_per_song; ++c)
+      plan_.push_back({f, static_cast<std::size_t>(uniform_index(rng, max_offset + 1))});
+  }
+  if (plan_.empty()) throw Error("loader", "training set", "no songs with features");
+  // Fisher-Yates with our own index draw: the same order on every platform.
+  for (std::size_t i = plan_.size() - 1; i > 0; --i)
+    std::swap(plan_[i], plan_[uniform_index(rng, i + 1)]);
+  n_batches_ = count_batches(plan_.size(), options.batch_size);
+  plan_.resize(std::min(plan_.size(), n_batches_ * static_cast<std::size_t>(options.batch_size)));
+  thread_ = std::thread([this] { produce(); });
+}
+
+std::size_t BatchLoader::count_batches(std::size_t n_windows, int batch_size) {
+  const auto bs = static_cast<std::size_t>(batch_size);
+  // A last batch of a single window gives batch norm a degenerate batch: drop that window.
+  if (n_windows > bs && n_windows % bs == 1) --n_windows;
+  return (n_windows + bs - 1) / bs;
+}
+
+BatchLoader::~BatchLoader() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  thread_.join();
+}
+
+void BatchLoader::produce() {
+  try {
+    const FeatureConfig& config = cache_.config();
+    const int n_mels = config.n_mels;
+    const auto n_frames = static_cast<int>(config.frames_per_segment());
+    const std::size_t window = static_cast<std::size_t>(n_mels) * n_frames;
+    const auto bs = static_cast<std::size_t>(options_.batch_size);
+    // A stream of its own for the augmentation, so the plan and the masks stay independent.
+    std::mt19937_64 rng(seed_ ^ 0x9E3779B97F4A7C15ull);
+    for (std::size_t b = 0; b < n_batches_; ++b) {
+      TrainBatch batch;
+      const std::size_t begin = b * bs;
+      batch.size = std::min(bs, plan_.size() - begin);
+      batch.x.resize(batch.size * window);
+      batch.y.resize(batch.size);
+      for (std::size_t i = 0; i < batch.size; ++i) {
+        const Item& item = plan_[begin + i];
+        float* x = batch.x.data() + i * window;
+        cut_segment(*item.song, item.offset, config, x);
+        if (options_.augment_enabled)
+          augment_window(x, n_mels, n_frames, options_.augment, options_.fill, rng);
+        batch.y[i] = item.song->label;
+      }
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [&] { return stop_ || queue_.size() < options_.queue_capacity; });
+      if (stop_) return;
+      queue_.push_back(std::move(batch));
+      ++produced_;
+      changed_.notify_all();
+    }
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    error_ = std::current_exception();
+    changed_.notify_all();
+  }
+}
+
+bool BatchLoader::next(TrainBatch& batch) {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (consumed_ == n_batches_) return false;
+  changed_.wait(lock, [&] { return !queue_.empty() || error_; });
+  if (queue_.empty()) std::rethrow_exception(error_);
+  batch = std::move(queue_.front());
+  queue_.pop_front();
+  ++consumed_;
+  changed_.notify_all();
+  return true;
+}
+
+}  // namespace genrec

@@ -1,0 +1,73 @@
+#pragma once
+// The background loader of training: one epoch of shuffled, augmented log-Mel windows cut at
+// random offsets from the feature cache, produced on its own thread into a bounded queue while
+// the caller trains on the previous batch. The batches depend only on (cache, songs, options,
+// seed), never on timing, so a run can be repeated or resumed exactly.
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "data/augment.h"
+#include "data/feature_cache.h"
+
+namespace genrec {
+
+struct LoaderOptions {
+  int batch_size = 32;
+  int crops_per_song = 8;  // random windows per song per epoch
+  AugmentOptions augment;  // applied to every window
+  bool augment_enabled = true;
+  std::vector<float> fill;  // per-band mask fill value (the normalisation mean)
+  std::size_t queue_capacity = 4;
+};
+
+struct TrainBatch {
+  std::size_t size = 0;
+  std::vector<float> x;         // [size][n_mels][frames_per_segment] dB
+  std::vector<std::int64_t> y;  // [size] label indices
+};
+
+class BatchLoader {
+ public:
+  // songs: dataset indices present in the cache. Starts the producer thread at once.
+  // Throws genrec::Error("loader", ...) when no song is usable.
+  BatchLoader(const FeatureCache& cache, const std::vector<int>& songs,
+              const LoaderOptions& options, std::uint64_t seed);
+  ~BatchLoader();  // stops the producer and joins it
+  BatchLoader(const BatchLoader&) = delete;
+  BatchLoader& operator=(const BatchLoader&) = delete;
+
+  // Batches in an epoch of n_windows windows (a last batch of one window is dropped).
+  static std::size_t count_batches(std::size_t n_windows, int batch_size);
+  std::size_t n_batches() const { return n_batches_; }
+  std::size_t n_windows() const { return plan_.size(); }
+  // Moves the next batch into `batch`; false after the last one. Rethrows a producer error.
+  bool next(TrainBatch& batch);
+
+ private:
+  struct Item {
+    const SongFeatures* song;
+    std::size_t offset;
+  };
+  void produce();
+
+  const FeatureCache& cache_;
+  LoaderOptions options_;
+  std::uint64_t seed_;
+  std::vector<Item> plan_;
+  std::size_t n_batches_ = 0;
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::deque<TrainBatch> queue_;
+  std::size_t produced_ = 0, consumed_ = 0;
+  bool stop_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;
+};
+
+}  // namespace genrec

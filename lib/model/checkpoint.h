@@ -1,0 +1,40 @@
+#pragma once
+// The training checkpoint (<out>.ckpt): everything a killed run needs to continue exactly —
+// weights, averaged weights, best weights, AdamW state and the loop's counters and history.
+// Written atomically at the end of every epoch. Not a model file: `genrec train --resume`
+// is its only reader.
+#include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "model/cnn.h"
+
+namespace genrec {
+
+struct TrainState {
+  int next_epoch = 0;      // the first epoch not yet completed
+  std::int64_t step = 0;   // optimizer steps taken
+  double best_score = -1;  // best validation song accuracy (-1: none yet)
+  double best_loss = 0;    // its validation loss (tie-break)
+  int best_epoch = -1;
+  int bad_epochs = 0;                                // epochs since the best one (early stopping)
+  bool stopped = false;                              // early stopping fired
+  nlohmann::json history = nlohmann::json::array();  // one metrics object per epoch
+  nlohmann::json fingerprint;  // config, split, seed, data: must match on resume
+};
+
+struct TrainModules {
+  GenreCnn& net;
+  GenreCnn& average;
+  GenreCnn& best;
+  torch::optim::Optimizer& optimizer;
+};
+
+// Throws genrec::Error("checkpoint", path, cause).
+void save_checkpoint(const std::string& path, const TrainState& state, TrainModules modules);
+// Restores everything; throws genrec::Error("checkpoint", path, cause) for an unreadable file
+// or one whose fingerprint differs from state.fingerprint (another config, split or dataset).
+void load_checkpoint(const std::string& path, TrainState& state, TrainModules modules);
+
+}  // namespace genrec

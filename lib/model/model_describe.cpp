@@ -1,0 +1,80 @@
+#include "model/model_describe.h"
+
+#include <iomanip>
+#include <sstream>
+#include <string>
+
+namespace genrec {
+namespace {
+
+// "a=1 b=[16,32] c=x" from a flat JSON object, in key order.
+std::string key_values(const nlohmann::json& j) {
+  std::string out;
+  for (const auto& [key, value] : j.items()) {
+    out += out.empty() ? "" : " ";
+    out += key + "=" + (value.is_string() ? value.get<std::string>() : value.dump());
+  }
+  return out;
+}
+
+std::string percent(const nlohmann::json& j, const char* key) {
+  if (!j.contains(key) || !j.at(key).is_number()) return "-";
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(1) << 100.0 * j.at(key).get<double>() << "%";
+  return os.str();
+}
+
+}  // namespace
+
+void write_model_description(std::ostream& out, const nlohmann::json& d) {
+  auto line = [&out](const std::string& key, const std::string& value) {
+    out << std::left << std::setw(14) << key << value << "\n";
+  };
+  line("name", d.value("name", std::string("-")));
+  if (d.contains("file")) line("file", d.at("file").get<std::string>());
+  line("format", "genrec model file, version " + std::to_string(d.value("format_version", 0)));
+  std::string labels;
+  for (const auto& l : d.value("labels", nlohmann::json::array()))
+    labels += (labels.empty() ? "" : ", ") + l.get<std::string>();
+  line("labels",
+       labels + " (" + std::to_string(d.value("labels", nlohmann::json::array()).size()) + ")");
+  line("parameters", std::to_string(d.value("n_parameters", 0)));
+  line("features", key_values(d.value("features", nlohmann::json::object())));
+  line("architecture", key_values(d.value("arch", nlohmann::json::object())));
+
+  const nlohmann::json t = d.value("training", nlohmann::json::object());
+  if (t.empty()) return;
+  if (t.contains("dataset")) {
+    const auto& ds = t.at("dataset");
+    line("data",
+         ds.value("root", std::string("-")) + " (" + std::to_string(ds.value("n_songs", 0)) +
+             " songs: " + std::to_string(ds.value("n_train", 0)) + " train, " +
+             std::to_string(ds.value("n_valid", 0)) + " valid, " +
+             std::to_string(ds.value("n_test", 0)) + " test, " +
+             std::to_string(ds.value("skipped", nlohmann::json::array()).size()) + " skipped)");
+  }
+  line("split", t.value("split", std::string("-")) + ", seed " +
+                    (t.contains("seed") ? t.at("seed").dump() : std::string("-")));
+  line("epochs", std::to_string(t.value("epochs_run", 0)) + " run, weights of epoch " +
+                     std::to_string(t.value("best_epoch", 0)) +
+                     (t.value("stopped_early", false) ? " (stopped early)" : ""));
+  if (t.contains("config") && t.at("config").contains("train"))
+    line("train config", key_values(t.at("config").at("train")));
+  if (t.contains("final")) {
+    const auto& f = t.at("final");
+    line("final epoch", "loss " + (f.contains("loss") ? f.at("loss").dump() : "-") +
+                            ", train segment acc " + percent(f, "train_seg_acc") +
+                            ", valid song acc " + percent(f, "valid_song_acc") +
+                            ", valid segment acc " + percent(f, "valid_seg_acc"));
+  }
+  if (t.contains("test")) {
+    const auto& s = t.at("test");
+    line("test", std::to_string(s.value("n_songs", 0)) + " songs, song acc " +
+                     percent(s, "song_accuracy") + ", segment acc " +
+                     percent(s, "segment_accuracy"));
+  }
+  if (t.contains("date")) line("date", t.at("date").get<std::string>());
+  if (t.contains("command")) line("command", t.at("command").get<std::string>());
+}
+
+}  // namespace genrec

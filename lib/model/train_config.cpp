@@ -1,0 +1,134 @@
+#include "model/train_config.h"
+
+#include <toml++/toml.h>
+
+#include <sstream>
+
+#include "audio/error.h"
+#include "audio/feature_config_toml.h"
+#include "model/feature_config_json.h"
+
+namespace genrec {
+namespace {
+
+// Reads one typed key of a JSON object into `field` when present.
+template <typename T>
+void read_key(const nlohmann::json& j, const char* key, T& field, std::size_t& used) {
+  if (!j.contains(key)) return;
+  const auto& v = j.at(key);
+  if constexpr (std::is_integral_v<T>) {
+    if (!v.is_number_integer())
+      throw Error("config", "train", std::string(key) + " must be an integer");
+  } else {
+    if (!v.is_number()) throw Error("config", "train", std::string(key) + " must be a number");
+  }
+  field = v.get<T>();
+  ++used;
+}
+
+}  // namespace
+
+nlohmann::json TrainOptions::to_json() const {
+  return nlohmann::json{{"epochs", epochs},
+                        {"batch_size", batch_size},
+                        {"lr", lr},
+                        {"weight_decay", weight_decay},
+                        {"warmup_epochs", warmup_epochs},
+                        {"min_lr_ratio", min_lr_ratio},
+                        {"label_smoothing", label_smoothing},
+                        {"crops_per_song", crops_per_song},
+                        {"freq_masks", augment.freq_masks},
+                        {"freq_mask_max", augment.freq_mask_max},
+                        {"time_masks", augment.time_masks},
+                        {"time_mask_max", augment.time_mask_max},
+                        {"gain_db", augment.gain_db},
+                        {"ema_decay", ema_decay},
+                        {"patience", patience},
+                        {"eval_batch_size", eval_batch_size}};
+}
+
+TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
+  if (!j.is_object()) throw Error("config", "train", "the [train] table is not a table");
+  TrainOptions t;
+  std::size_t used = 0;
+  read_key(j, "epochs", t.epochs, used);
+  read_key(j, "batch_size", t.batch_size, used);
+  read_key(j, "lr", t.lr, used);
+  read_key(j, "weight_decay", t.weight_decay, used);
+  read_key(j, "warmup_epochs", t.warmup_epochs, used);
+  read_key(j, "min_lr_ratio", t.min_lr_ratio, used);
+  read_key(j, "label_smoothing", t.label_smoothing, used);
+  read_key(j, "crops_per_song", t.crops_per_song, used);
+  read_key(j, "freq_masks", t.augment.freq_masks, used);
+  read_key(j, "freq_mask_max", t.augment.freq_mask_max, used);
+  read_key(j, "time_masks", t.augment.time_masks, used);
+  read_key(j, "time_mask_max", t.augment.time_mask_max, used);
+  read_key(j, "gain_db", t.augment.gain_db, used);
+  read_key(j, "ema_decay", t.ema_decay, used);
+  read_key(j, "patience", t.patience, used);
+  read_key(j, "eval_batch_size", t.eval_batch_size, used);
+  if (used != j.size()) {
+    const nlohmann::json known = t.to_json();
+    for (const auto& item : j.items())
+      if (!known.contains(item.key()))
+        throw Error("config", "train", "unknown key '" + item.key() + "'");
+  }
+  auto fail = [](const std::string& cause) { throw Error("config", "train", cause); };
+  if (t.epochs < 1) fail("epochs must be >= 1");
+  if (t.batch_size < 2) fail("batch_size must be >= 2");
+  if (!(t.lr > 0)) fail("lr must be > 0");
+  if (t.weight_decay < 0) fail("weight_decay must be >= 0");
+  if (t.warmup_epochs < 0) fail("warmup_epochs must be >= 0");
+  if (t.min_lr_ratio < 0 || t.min_lr_ratio > 1) fail("min_lr_ratio must be in [0, 1]");
+  if (t.label_smoothing < 0 || t.label_smoothing >= 1) fail("label_smoothing must be in [0, 1)");
+  if (t.crops_per_song < 1) fail("crops_per_song must be >= 1");
+  if (t.augment.freq_masks < 0 || t.augment.time_masks < 0 || t.augment.freq_mask_max < 0 ||
+      t.augment.time_mask_max < 0 || t.augment.gain_db < 0)
+    fail("mask counts, mask widths and gain_db must be >= 0");
+  if (t.ema_decay < 0 || t.ema_decay >= 1) fail("ema_decay must be in [0, 1)");
+  if (t.patience < 0) fail("patience must be >= 0");
+  if (t.eval_batch_size < 1) fail("eval_batch_size must be >= 1");
+  return t;
+}
+
+nlohmann::json RunConfig::to_json() const {
+  return nlohmann::json{{"features", feature_config_to_json(features)},
+                        {"model", model.to_json()},
+                        {"train", train.to_json()}};
+}
+
+RunConfig load_run_config(const std::string& toml_path) {
+  RunConfig config;
+  config.source = toml_path;
+  config.features = load_feature_config(toml_path);  // throws with the path on bad input
+  toml::table root;
+  try {
+    root = toml::parse_file(toml_path);
+  } catch (const toml::parse_error& e) {
+    throw Error("config", toml_path, std::string(e.description()));
+  }
+  for (const auto& [key, node] : root) {
+    const std::string k(key.str());
+    if (k != "features" && k != "model" && k != "train")
+      throw Error("config", toml_path,
+                  "unknown table [" + k + "] (expected features, model, train)");
+    if (!node.is_table()) throw Error("config", toml_path, "'" + k + "' must be a table");
+  }
+  // toml++ writes a table as JSON; nlohmann reads it back, so one validator serves both.
+  auto as_json = [](const toml::table& t) {
+    std::ostringstream os;
+    os << toml::json_formatter{t};
+    return nlohmann::json::parse(os.str());
+  };
+  try {
+    if (const toml::table* m = root["model"].as_table())
+      config.model = CnnConfig::from_json(as_json(*m));
+    if (const toml::table* t = root["train"].as_table())
+      config.train = TrainOptions::from_json(as_json(*t));
+  } catch (const Error& e) {
+    throw Error("config", toml_path, e.what());
+  }
+  return config;
+}
+
+}  // namespace genrec

@@ -1,0 +1,45 @@
+#pragma once
+// A training run's whole configuration, as in configs/*.toml: [features] (FeatureConfig),
+// [model] (CnnConfig) and [train] (TrainOptions). Stored in the model file. Torch-free.
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "audio/feature_config.h"
+#include "data/augment.h"
+#include "model/cnn_config.h"
+
+namespace genrec {
+
+struct TrainOptions {
+  int epochs = 40;
+  int batch_size = 32;
+  double lr = 3e-3;            // AdamW peak learning rate
+  double weight_decay = 1e-2;  // AdamW decoupled weight decay
+  double warmup_epochs = 2;    // linear warm-up, then cosine decay
+  double min_lr_ratio = 0.02;  // the cosine ends at lr * min_lr_ratio
+  double label_smoothing = 0.1;
+  int crops_per_song = 8;   // random windows per training song per epoch
+  AugmentOptions augment;   // SpecAugment masks and random gain
+  double ema_decay = 0.99;  // exponential moving average of the weights (0: off)
+  int patience = 10;        // epochs without validation improvement before stopping (0: off)
+  int eval_batch_size = 64;
+
+  nlohmann::json to_json() const;
+  // Absent keys keep their defaults. Throws genrec::Error("config", "train", cause).
+  static TrainOptions from_json(const nlohmann::json& j);
+};
+
+struct RunConfig {
+  std::string source = "built-in defaults";  // the TOML file it came from
+  FeatureConfig features;
+  CnnConfig model;
+  TrainOptions train;
+
+  nlohmann::json to_json() const;  // {"features": ..., "model": ..., "train": ...}
+};
+
+// Reads configs/*.toml: [features] through load_feature_config, [model] and [train] here.
+// Absent tables and keys keep the defaults. Throws genrec::Error("config", path, cause).
+RunConfig load_run_config(const std::string& toml_path);
+
+}  // namespace genrec

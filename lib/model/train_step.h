@@ -1,0 +1,28 @@
+#pragma once
+// One optimisation step of the genre CNN on a batch from the BatchLoader, shared by the
+// trainer and the training benchmark so that both measure the same work.
+#include <torch/torch.h>
+
+#include "data/batch_loader.h"
+#include "model/cnn.h"
+
+namespace genrec {
+
+struct StepResult {
+  double loss = 0;           // mean smoothed cross-entropy of the batch
+  std::int64_t correct = 0;  // argmax hits of the batch (training mode, augmented)
+};
+
+// Cross-entropy against (1 - smoothing) * one-hot + smoothing / n_labels, averaged.
+torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels,
+                                     double smoothing);
+
+// Forward, loss, backward and optimizer.step() at learning rate `lr` (set on every group).
+StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch& batch, int n_mels,
+                      int n_frames, double lr, double label_smoothing);
+
+// Linear warm-up over warmup_steps, then cosine decay from lr to lr * min_ratio at total_steps.
+double scheduled_lr(std::int64_t step, std::int64_t warmup_steps, std::int64_t total_steps,
+                    double lr, double min_ratio);
+
+}  // namespace genrec

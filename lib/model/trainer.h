@@ -1,0 +1,72 @@
+#pragma once
+// `genrec train`: dataset -> song split -> feature cache -> CNN trained with AdamW, warm-up +
+// cosine learning rate, label smoothing, SpecAugment masks, random window offsets and an
+// exponential moving average of the weights; validation at song level every epoch, best model
+// kept, early stopping, atomic checkpoints for --resume, and a final test-part report.
+// Torch-free header: the command and the tests include it without LibTorch.
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace genrec {
+
+struct TrainRequest {
+  std::string data_dir;     // any layout scan_dataset accepts
+  std::string out;          // the model file; also <out>.ckpt, <out>.metrics.jsonl
+  std::string config_path;  // configs/*.toml; empty: built-in defaults
+  std::string split = "song:0.8/0.1/0.1";
+  std::uint64_t seed = 42;       // split, initialisation, dropout, crops, masks
+  int epochs = 0;                // > 0 overrides [train] epochs
+  bool resume = false;           // continue from <out>.ckpt when it exists
+  bool keep_checkpoint = false;  // keep <out>.ckpt after a finished run
+  int threads = 1;               // torch intra-op threads and cache-building workers
+  std::string cache_dir;         // empty: <data_dir>/.genrec-cache
+  std::string command_line;      // recorded in the model file
+  std::string name;              // model name; empty: file stem of `out`
+};
+
+struct EpochMetrics {
+  int epoch = 0;  // 1-based
+  int n_epochs = 0;
+  double loss = 0;           // mean training loss (smoothed cross-entropy)
+  double train_seg_acc = 0;  // on augmented training windows, in training mode
+  bool has_valid = false;
+  double valid_loss = 0;  // mean segment cross-entropy (no smoothing), averaged weights
+  double valid_seg_acc = 0;
+  double valid_song_acc = 0;
+  double lr = 0;  // at the end of the epoch
+  double seconds = 0;
+  double windows_per_s = 0;  // training throughput of the epoch (loader + step)
+  bool best = false;         // the kept model so far
+  nlohmann::json to_json() const;
+};
+
+struct TrainCallbacks {
+  // After each optimizer step: (epoch 1-based, batch 1-based, batches in the epoch, mean loss).
+  std::function<void(int, std::size_t, std::size_t, double)> on_batch;
+  std::function<void(const EpochMetrics&)> on_epoch;
+};
+
+struct TrainResult {
+  std::string model_path;
+  int epochs_run = 0;  // completed epochs (including those before a resume)
+  int best_epoch = 0;  // 1-based epoch of the saved weights
+  bool stopped_early = false;
+  bool resumed = false;
+  std::size_t n_test = 0;               // songs in the split's test part
+  std::optional<double> test_song_acc;  // exact per-segment features, as `genrec eval`
+  std::optional<double> test_seg_acc;
+  double seconds = 0;       // whole run, this process
+  nlohmann::json training;  // what went into the model file's "training"
+};
+
+// Runs training as described above. Throws genrec::Error for bad data, config or checkpoint.
+TrainResult train_model(const TrainRequest& request, const TrainCallbacks& callbacks = {});
+
+// The checkpoint and metrics paths of a model path.
+std::string checkpoint_path(const std::string& model_path);
+std::string metrics_path(const std::string& model_path);
+
+}  // namespace genrec

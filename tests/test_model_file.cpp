@@ -1,0 +1,239 @@
+// The model file: save -> load gives identical logits; truncated, foreign, corrupt and
+// newer-version files fail with a clear genrec::Error naming the file and the cause.
+// Also: configs/default.toml is exactly the built-in defaults, and bad configs are rejected.
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <fstream>
+#include <iterator>
+#include <random>
+
+#include "audio/error.h"
+#include "audio/wav_writer.h"
+#include "model/cnn.h"
+#include "model/feature_config_json.h"
+#include "model/genre_model.h"
+#include "model/genre_model_impl.h"
+#include "model/model_describe.h"
+#include "model/train_config.h"
+#include "test_util.h"
+
+namespace genrec {
+namespace {
+
+GenreModel random_model(const CnnConfig& arch = {}) {
+  torch::manual_seed(7);
+  ModelInfo info;
+  info.name = "test-model";
+  info.labels = {"ambient", "chiptune", "metal"};
+  info.arch = arch.to_json();
+  info.training = {{"seed", 7}, {"split", "song:0.8/0.1/0.1"}};
+  GenreCnn net(arch, info.features.n_mels, static_cast<int>(info.labels.size()));
+  // Non-trivial normalisation and batch-norm statistics, so they must round-trip too.
+  std::vector<float> mean(info.features.n_mels), std(info.features.n_mels);
+  for (int b = 0; b < info.features.n_mels; ++b) {
+    mean[b] = -40.0f + 0.1f * b;
+    std[b] = 10.0f + 0.05f * b;
+  }
+  net->set_normalization(mean, std);
+  {
+    torch::NoGradGuard no_grad;
+    for (auto& buffer : net->named_buffers())
+      if (buffer.key().find("running_var") != std::string::npos)
+        buffer.value().uniform_(0.5, 2.0);
+      else if (buffer.key().find("running_mean") != std::string::npos)
+        buffer.value().uniform_(-0.5, 0.5);
+  }
+  return make_genre_model(info, net);
+}
+
+std::vector<float> random_logmel(std::size_t batch, unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(-80.0f, 0.0f);
+  std::vector<float> x(batch * 128 * 130);
+  for (float& v : x) v = u(rng);
+  return x;
+}
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+void write_bytes(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+// Expects load(path) to throw genrec::Error whose message names the file and contains `cause`.
+void expect_load_error(const std::string& path, const std::string& cause) {
+  try {
+    GenreModel::load(path);
+    FAIL() << "loading " << path << " did not throw";
+  } catch (const Error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("model: '" + path + "'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find(cause), std::string::npos) << msg;
+  }
+}
+
+TEST(ModelFile, SaveLoadGivesIdenticalLogitsAndInfo) {
+  const std::string dir = test::scratch_dir("model_file_roundtrip");
+  const GenreModel model = random_model();
+  const std::string path = dir + "/m.genrec";
+  model.save(path);
+  const GenreModel loaded = GenreModel::load(path);
+
+  const auto x = random_logmel(5, 1);
+  const auto a = model.logits(x.data(), 5);
+  const auto b = loaded.logits(x.data(), 5);
+  ASSERT_EQ(a.size(), 5u * 3u);
+  for (std::size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i], b[i]) << i;
+  // The logits are not trivially equal (e.g. all zero): the inputs matter.
+  EXPECT_NE(a[0], a[3]);
+
+  const auto p = loaded.probabilities(x.data(), 5);
+  for (int s = 0; s < 5; ++s) {
+    float sum = 0;
+    for (int k = 0; k < 3; ++k) sum += p[s * 3 + k];
+    EXPECT_NEAR(sum, 1.0f, 1e-5f);
+  }
+  EXPECT_EQ(loaded.info().labels, model.info().labels);
+  EXPECT_EQ(loaded.info().name, "test-model");
+  EXPECT_EQ(loaded.info().features.key(), FeatureConfig{}.key());
+  EXPECT_EQ(loaded.info().arch, model.info().arch);
+  EXPECT_EQ(loaded.info().training.at("seed"), 7);
+  EXPECT_EQ(loaded.info().format_version, 1);
+
+  const nlohmann::json d = loaded.describe();
+  EXPECT_EQ(d.at("file"), path);
+  EXPECT_GT(d.at("n_parameters").get<long>(), 1000);
+  std::ostringstream text;
+  write_model_description(text, d);
+  EXPECT_NE(text.str().find("ambient, chiptune, metal (3)"), std::string::npos) << text.str();
+}
+
+TEST(ModelFile, ConcurrentInferenceMatchesSerial) {
+  const GenreModel model = random_model();
+  const auto x = random_logmel(2, 3);
+  const auto expected = model.probabilities(x.data(), 2);
+  std::vector<std::vector<float>> got(4);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&, t] { got[t] = model.probabilities(x.data(), 2); });
+  for (auto& t : threads) t.join();
+  for (const auto& g : got) EXPECT_EQ(g, expected);
+}
+
+TEST(ModelFile, TruncatedFileIsReported) {
+  const std::string dir = test::scratch_dir("model_file_truncated");
+  const std::string good = dir + "/good.genrec";
+  random_model().save(good);
+  const std::string bytes = read_bytes(good);
+  ASSERT_GT(bytes.size(), 1000u);
+  for (std::size_t cut : {std::size_t{4}, std::size_t{10}, std::size_t{30}, bytes.size() / 2,
+                          bytes.size() - 9, bytes.size() - 1}) {
+    const std::string path = dir + "/cut" + std::to_string(cut) + ".genrec";
+    write_bytes(path, bytes.substr(0, cut));
+    expect_load_error(path, "truncated file");
+  }
+  write_bytes(dir + "/empty.genrec", "");
+  expect_load_error(dir + "/empty.genrec", "empty file");
+}
+
+TEST(ModelFile, ForeignFilesAreReported) {
+  const std::string dir = test::scratch_dir("model_file_foreign");
+  write_wav(dir + "/song.wav", test::tone(440, 0.5), 22050);
+  expect_load_error(dir + "/song.wav", "not a genrec model file");
+  std::mt19937 rng(5);
+  std::string noise(4096, '\0');
+  for (char& c : noise) c = static_cast<char>(rng());
+  write_bytes(dir + "/noise.bin", noise);
+  expect_load_error(dir + "/noise.bin", "not a genrec model file");
+  // A LibTorch archive on its own (what torch::save writes) is not a model file either.
+  torch::serialize::OutputArchive archive;
+  GenreCnn net(CnnConfig{}, 128, 3);
+  net->save(archive);
+  archive.save_to(dir + "/weights.pt");
+  expect_load_error(dir + "/weights.pt", "not a genrec model file");
+  expect_load_error(dir + "/missing.genrec", "cannot open");
+}
+
+TEST(ModelFile, NewerVersionAndCorruptionAreReported) {
+  const std::string dir = test::scratch_dir("model_file_version");
+  const std::string good = dir + "/good.genrec";
+  random_model().save(good);
+  std::string bytes = read_bytes(good);
+
+  std::string newer = bytes;
+  newer[8] = 2;  // the u32 format version follows the 8-byte magic
+  write_bytes(dir + "/newer.genrec", newer);
+  expect_load_error(dir + "/newer.genrec", "format version 2 is newer than this genrec reads (1)");
+
+  std::string flipped = bytes;
+  flipped[bytes.size() / 2] ^= 0x5a;
+  write_bytes(dir + "/flipped.genrec", flipped);
+  expect_load_error(dir + "/flipped.genrec", "checksum mismatch");
+
+  write_bytes(dir + "/longer.genrec", bytes + "xyz");
+  expect_load_error(dir + "/longer.genrec", "trailing bytes");
+}
+
+TEST(ModelFile, ArchitectureTravelsWithTheFile) {
+  const std::string dir = test::scratch_dir("model_file_arch");
+  CnnConfig arch;
+  arch.channels = {8, 16, 24};
+  arch.convs_per_block = 2;
+  arch.pooling = "avg";
+  const GenreModel model = random_model(arch);
+  model.save(dir + "/small.genrec");
+  const GenreModel loaded = GenreModel::load(dir + "/small.genrec");
+  EXPECT_EQ(CnnConfig::from_json(loaded.info().arch).channels, (std::vector<int>{8, 16, 24}));
+  const auto x = random_logmel(1, 9);
+  EXPECT_EQ(model.logits(x.data(), 1), loaded.logits(x.data(), 1));
+}
+
+TEST(ModelFile, DefaultModelPathHonoursEnvironment) {
+  const std::string dir = test::scratch_dir("model_file_env");
+  random_model().save(dir + "/env.genrec");
+  ::setenv("GENREC_MODEL", (dir + "/env.genrec").c_str(), 1);
+  EXPECT_EQ(default_model_path(), dir + "/env.genrec");
+  ::setenv("GENREC_MODEL", (dir + "/nope.genrec").c_str(), 1);
+  EXPECT_THROW(default_model_path(), Error);
+  ::unsetenv("GENREC_MODEL");
+}
+
+TEST(RunConfig, DefaultTomlMatchesBuiltInDefaults) {
+  const RunConfig file = load_run_config(std::string(GENREC_SOURCE_DIR) + "/configs/default.toml");
+  EXPECT_EQ(file.to_json(), RunConfig{}.to_json());
+}
+
+TEST(RunConfig, BadValuesAreRejectedWithTheirNames) {
+  const std::string dir = test::scratch_dir("run_config_bad");
+  auto expect_bad = [&](const std::string& text, const std::string& cause) {
+    const std::string path = dir + "/bad.toml";
+    std::ofstream(path) << text;
+    try {
+      load_run_config(path);
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(cause), std::string::npos) << e.what();
+    }
+  };
+  expect_bad("[train]\nepocs = 3\n", "unknown key 'epocs'");
+  expect_bad("[train]\nepochs = 0\n", "epochs must be >= 1");
+  expect_bad("[model]\nchannels = []\n", "channels");
+  expect_bad("[model]\npooling = \"median\"\n", "pooling");
+  expect_bad("[optimizer]\nlr = 1\n", "unknown table [optimizer]");
+  expect_bad("[features]\nn_mels = 0\n", "n_mels");
+}
+
+TEST(RunConfig, FeatureConfigJsonRoundTrip) {
+  FeatureConfig c;
+  c.n_mels = 64;
+  c.fmax = 8000;
+  EXPECT_EQ(feature_config_from_json(feature_config_to_json(c)).key(), c.key());
+  EXPECT_THROW(feature_config_from_json({{"n_mel", 64}}), Error);
+}
+
+}  // namespace
+}  // namespace genrec
