@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "audio/error.h"
 #include "audio/feature_config.h"
 
 namespace genrec {
