@@ -18,6 +18,7 @@ struct GlobalOptions {
 struct PartialFailure {};
 
 void setup_mel(CLI::App& app, const GlobalOptions& global);
+void setup_features(CLI::App& app, const GlobalOptions& global);
 void setup_synth(CLI::App& app, const GlobalOptions& global);
 void setup_preprocess(CLI::App& app, const GlobalOptions& global);
 

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
                                    : spdlog::level::from_str(global.log_level));
   });
   setup_mel(app, global);
+  setup_features(app, global);
   setup_synth(app, global);
   setup_preprocess(app, global);
   try {
