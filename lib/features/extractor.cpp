@@ -5,6 +5,7 @@
 
 #include "audio/error.h"
 #include "features/chroma.h"
+#include "features/magnitude.h"
 #include "features/rms_zcr.h"
 #include "features/spectral.h"
 #include "features/tempo.h"
@@ -126,7 +127,7 @@ FeatureExtractor::Globals FeatureExtractor::scan(SampleReader reader) {
     const std::complex<float>* D = stft_frames(window, t0, t1);
     power_.resize(frames * nb);
     for (std::size_t i = 0; i < frames * nb; ++i) {
-      const float m = std::abs(D[i]);
+      const float m = magnitude(D[i]);
       power_[i] = m * m;
     }
     // ref: librosa.feature.chroma_stft -> estimate_tuning(S=power) -> piptrack over all frames.
@@ -186,7 +187,7 @@ ClipFeatures FeatureExtractor::measure(SampleReader reader, const Globals& g) {
 
     // Spectral shape on |D|, chroma on |D|^2 (frames [t0, t1)); mel on |D|^2 of [a, t1).
     mag_.resize(frames * nb);
-    for (std::size_t i = 0; i < frames * nb; ++i) mag_[i] = std::abs(own[i]);
+    for (std::size_t i = 0; i < frames * nb; ++i) mag_[i] = magnitude(own[i]);
     const std::vector<double> c = spectral_centroid(mag_.data(), frames, n_bins, sr);
     centroid.add(c.data(), c.size());
     const std::vector<double> bw = spectral_bandwidth(mag_.data(), frames, n_bins, sr, c);
@@ -198,7 +199,7 @@ ClipFeatures FeatureExtractor::measure(SampleReader reader, const Globals& g) {
     power_.resize(mel_frames * nb);
     const std::complex<float>* from_a = D + (a - f0) * nb;
     for (std::size_t i = 0; i < mel_frames * nb; ++i) {
-      const float m = std::abs(from_a[i]);
+      const float m = magnitude(from_a[i]);
       power_[i] = m * m;
     }
     const float* own_power = power_.data() + (t0 - a) * nb;

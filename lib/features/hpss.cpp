@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "audio/error.h"
+#include "features/magnitude.h"
 
 namespace genrec {
 namespace {
@@ -36,16 +37,16 @@ void check_size(int size) {
 void median_filter_valid(const float* ext, std::size_t n_out, int size, float* out) {
   check_size(size);
   if (n_out == 0) return;
-  const std::size_t half = static_cast<std::size_t>(size / 2);
-  const std::size_t last = static_cast<std::size_t>(size) - 1;
-  // A sorted copy of the window; each step overwrites the leaving sample with the entering one
-  // and moves it to its place (the window is small, so this beats a heap or a tree).
-  float window[256];
-  std::vector<float> big;
-  float* w = window;
+  const int half = size / 2;
+  // A sorted copy of the window. Each step finds, by counting (branch-free, vectorisable),
+  // where the leaving sample sits and where the entering one belongs, and shifts the values
+  // between by one place.
+  float stack_window[256];
+  std::vector<float> heap_window;
+  float* w = stack_window;
   if (size > 256) {
-    big.resize(static_cast<std::size_t>(size));
-    w = big.data();
+    heap_window.resize(static_cast<std::size_t>(size));
+    w = heap_window.data();
   }
   std::copy(ext, ext + size, w);
   std::sort(w, w + size);
@@ -54,16 +55,18 @@ void median_filter_valid(const float* ext, std::size_t n_out, int size, float* o
     if (i + 1 == n_out) break;
     const float leaving = ext[i];
     const float entering = ext[i + static_cast<std::size_t>(size)];
-    std::size_t p = static_cast<std::size_t>(std::lower_bound(w, w + size, leaving) - w);
-    while (p < last && w[p + 1] < entering) {
-      w[p] = w[p + 1];
-      ++p;
+    int p = 0, q = 0;  // first index of `leaving`; count of values <= `entering`
+    for (int j = 0; j < size; ++j) {
+      p += w[j] < leaving;
+      q += w[j] <= entering;
     }
-    while (p > 0 && w[p - 1] > entering) {
-      w[p] = w[p - 1];
-      --p;
+    if (q > p) {  // entering >= leaving: close the gap at p, insert at q - 1
+      for (int j = p; j < q - 1; ++j) w[j] = w[j + 1];
+      w[q - 1] = entering;
+    } else {  // entering < leaving: open a gap at q
+      for (int j = p; j > q; --j) w[j] = w[j - 1];
+      w[q] = entering;
     }
-    w[p] = entering;
   }
 }
 
@@ -104,7 +107,7 @@ void Hpss::separate(const std::complex<float>* D, std::size_t first_frame, std::
   // ref: librosa.decompose.hpss: S = |D| (core.magphase); harm = median_filter(S, size=(1, k))
   // across time, perc = median_filter(S, size=(k, 1)) across frequency, mode "reflect".
   mag_.resize(n_frames * nb);
-  for (std::size_t i = 0; i < n_frames * nb; ++i) mag_[i] = std::abs(D[i]);
+  for (std::size_t i = 0; i < n_frames * nb; ++i) mag_[i] = magnitude(D[i]);
   harm_.resize(n_out * nb);
   perc_.resize(n_out * nb);
   const std::size_t ext_len = static_cast<std::size_t>(hi - lo);
@@ -117,9 +120,13 @@ void Hpss::separate(const std::complex<float>* D, std::size_t first_frame, std::
     median_filter_valid(ext_.data(), n_out, kernel_size_, line_.data());
     for (std::size_t i = 0; i < n_out; ++i) harm_[i * nb + k] = line_[i];
   }
-  for (std::size_t i = 0; i < n_out; ++i)
-    median_filter_1d(mag_.data() + (t_begin + i - first_frame) * nb, nb, 1, kernel_size_,
-                     perc_.data() + i * nb);
+  ext_.resize(std::max(ext_len, nb + 2 * static_cast<std::size_t>(ctx)));
+  for (std::size_t i = 0; i < n_out; ++i) {
+    const float* frame = mag_.data() + (t_begin + i - first_frame) * nb;
+    for (long long k = -ctx; k < static_cast<long long>(nb) + ctx; ++k)
+      ext_[static_cast<std::size_t>(k + ctx)] = frame[reflect_index(k, nb)];
+    median_filter_valid(ext_.data(), nb, kernel_size_, perc_.data() + i * nb);
+  }
 
   harmonic.resize(n_out * nb);
   percussive.resize(n_out * nb);
