@@ -37,6 +37,8 @@ int main(int argc, char** argv) {
   setup_features(app, global);
   setup_synth(app, global);
   setup_preprocess(app, global);
+  setup_predict(app, global);
+  setup_eval(app, global);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -3,42 +3,34 @@
 // CNN -> segment probabilities -> song probabilities (mean over segments).
 // Memory is bounded by one batch of segments, whatever the song's length.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "audio/audio_source.h"
+#include "report/prediction.h"
 
 namespace genrec {
 
 class GenreModel;
 
-struct SegmentPrediction {
-  double start_s = 0;
-  double end_s = 0;
-  std::vector<float> probs;  // one per label
-};
-
-struct Prediction {
-  std::string file;
-  double duration_s = 0;
-  std::vector<float> probs;  // song-level, mean of segment probabilities
-  std::vector<SegmentPrediction> segments;
-  std::string error;         // non-empty: this input failed, the rest is unset
-  int top_index() const;     // argmax of probs
-};
-
 struct PredictOptions {
-  int batch_size = 16;
-  bool keep_segments = true;  // segments are cheap; report writers decide whether to print
+  int batch_size = 16;  // segments per forward pass
 };
 
-// Thread-safe for concurrent calls on one model (the model is read-only).
+// Classifies one stream. Throws genrec::Error for decode failures.
 Prediction predict_source(const GenreModel& model, AudioSource& source,
                           const PredictOptions& options = {});
-// Never throws for bad input: failures come back with `error` set.
+// Never throw for bad input: failures come back with `error` set (one line naming the cause).
 Prediction predict_file(const GenreModel& model, const std::string& path,
                         const PredictOptions& options = {});
 Prediction predict_bytes(const GenreModel& model, std::vector<std::uint8_t> bytes,
                          const std::string& name, const PredictOptions& options = {});
+
+// Classifies many files with `threads` workers (files in parallel when there are enough of
+// them, otherwise the network's threads), calling `emit` in input order from this thread.
+void predict_files(const GenreModel& model, const std::vector<std::string>& paths,
+                   const PredictOptions& options, int threads,
+                   const std::function<void(const Prediction&)>& emit);
 
 }  // namespace genrec

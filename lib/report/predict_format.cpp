@@ -38,9 +38,9 @@ PredictFormat parse_predict_format(const std::string& name) {
   throw Error("format", name, "unknown output format (use text, json, jsonl or csv)");
 }
 
-nlohmann::json prediction_json(const Prediction& p, const std::vector<std::string>& labels,
-                               const PredictFormatOptions& options) {
-  nlohmann::json j;
+nlohmann::ordered_json prediction_json(const Prediction& p, const std::vector<std::string>& labels,
+                                       const PredictFormatOptions& options) {
+  nlohmann::ordered_json j;
   j["file"] = p.file;
   if (!p.ok()) {
     j["error"] = p.error;
@@ -50,13 +50,13 @@ nlohmann::json prediction_json(const Prediction& p, const std::vector<std::strin
   j["duration_s"] = std::round(p.duration_s * 100) / 100;
   j["genre"] = labels.at(static_cast<std::size_t>(order.front()));
   j["confidence"] = round4(p.probs[order.front()]);
-  nlohmann::json top = nlohmann::json::array();
+  nlohmann::ordered_json top = nlohmann::ordered_json::array();
   const int k = std::clamp(options.top_k, 1, static_cast<int>(order.size()));
   for (int i = 0; i < k; ++i)
     top.push_back({{"genre", labels.at(order[i])}, {"p", round4(p.probs[order[i]])}});
   j["top"] = std::move(top);
   if (options.with_segments) {
-    nlohmann::json segs = nlohmann::json::array();
+    nlohmann::ordered_json segs = nlohmann::ordered_json::array();
     for (const SegmentPrediction& s : p.segments) {
       const int best = argmax(s.probs);
       segs.push_back({{"start_s", std::round(s.start_s * 100) / 100},
@@ -102,7 +102,7 @@ void PredictionWriter::write(const Prediction& p) {
         for (float v : p.probs) out_ << "," << fixed(v, 4);
         out_ << ",\n";
       } else {
-        out_ << ",," << std::string(labels_.size(), ',') << csv_field(p.error) << "\n";
+        out_ << ",," << std::string(labels_.size() + 1, ',') << csv_field(p.error) << "\n";
       }
       break;
     }
@@ -113,14 +113,15 @@ void PredictionWriter::write(const Prediction& p) {
       }
       const std::vector<int> order = ranked(p.probs);
       const int k = std::clamp(options_.top_k, 1, static_cast<int>(order.size()));
-      std::ostringstream line;
-      line << std::left << std::setw(10) << labels_.at(order[0]) << " " << std::right
-           << std::setw(5) << fixed(100.0 * p.probs[order[0]], 1) << "%  ";
-      for (int i = 1; i < k; ++i)
-        line << labels_.at(order[i]) << " " << fixed(100.0 * p.probs[order[i]], 1) << "%"
-             << (i + 1 < k ? ", " : "");
-      out_ << line.str() << (k > 1 ? "  " : "") << p.file << "  (" << fixed(p.duration_s, 1)
-           << " s)\n";
+      // "<genre> <pct>" columns of fixed width, then the file: aligned across lines.
+      std::size_t w = 0;
+      for (const std::string& l : labels_) w = std::max(w, l.size());
+      for (int i = 0; i < k; ++i)
+        out_ << std::left << std::setw(static_cast<int>(w)) << labels_.at(order[i]) << std::right
+             << std::setw(7) << fixed(100.0 * p.probs[order[i]], 1) + "%"
+             << "   ";
+      out_ << std::right << std::setw(7) << fixed(p.duration_s, 1) + "s"
+           << "   " << p.file << "\n";
       if (options_.with_segments)
         for (const SegmentPrediction& s : p.segments) {
           const int best = argmax(s.probs);

@@ -20,10 +20,10 @@ struct PredictFormatOptions {
   bool with_segments = false;  // the per-segment timeline
 };
 
-// SPEC's predict object: {"file", "duration_s", "genre", "confidence", "top": [...],
-// "segments": [...]} or {"file", "error"} for a failed input.
-nlohmann::json prediction_json(const Prediction& p, const std::vector<std::string>& labels,
-                               const PredictFormatOptions& options);
+// SPEC's predict object, keys in SPEC's order: {"file", "duration_s", "genre", "confidence", "top":
+// [...], "segments": [...]} or {"file", "error"} for a failed input.
+nlohmann::ordered_json prediction_json(const Prediction& p, const std::vector<std::string>& labels,
+                                       const PredictFormatOptions& options);
 
 // Streams predictions as they come, in input order.
 class PredictionWriter {

@@ -1,0 +1,91 @@
+// genrec eval --model M --data DIR [--split SPEC:PART]: accuracy, per-genre metrics and the
+// confusion matrix at segment and song level.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "audio/error.h"
+#include "commands.h"
+#include "data/split.h"
+#include "model/evaluate.h"
+#include "model/genre_model.h"
+#include "report/confusion_plot.h"
+
+namespace genrec::cli {
+namespace {
+struct EvalOptions {
+  std::string model;
+  std::string data;
+  std::string split = "all";
+  std::uint64_t seed = 0;
+  bool seed_given = false;
+  std::string format = "text";
+  std::string plot;
+};
+
+// The split seed: --seed, else the one the model was trained with (so "SPEC:test" is the
+// model's own held-out part), else 0.
+std::uint64_t split_seed(const EvalOptions& o, const GenreModel& model) {
+  if (o.seed_given) return o.seed;
+  const nlohmann::json& t = model.info().training;
+  for (const char* key : {"split_seed", "seed"})
+    if (t.contains(key) && t[key].is_number_unsigned()) return t[key].get<std::uint64_t>();
+  return 0;
+}
+
+void print_text(const EvalResult& r) {
+  const Metrics song = compute_metrics(r.songs);
+  const Metrics seg = compute_metrics(r.segments);
+  std::printf("songs: %lld  segments: %lld  failed: %zu\n", static_cast<long long>(r.songs.total()),
+              static_cast<long long>(r.segments.total()), r.failed.size());
+  std::printf("song accuracy:    %.3f\nsegment accuracy: %.3f\nmacro F1 (songs): %.3f\n\n",
+              song.accuracy, seg.accuracy, song.macro_f1);
+  write_metrics_text(std::cout, song);
+  std::cout << "\nconfusion matrix (songs; rows = true, columns = predicted)\n";
+  write_confusion_text(std::cout, r.songs, false);
+  std::cout << "\nrow-normalised (songs)\n";
+  write_confusion_text(std::cout, r.songs, true);
+}
+
+void run_eval(const EvalOptions& o, const GlobalOptions& g) {
+  const GenreModel model = GenreModel::load(o.model.empty() ? default_model_path() : o.model);
+  const Dataset data = scan_dataset(o.data);
+  const std::vector<int> part = select_part(data, o.split, split_seed(o, model));
+  if (part.empty()) throw Error("eval", o.split, "the selected part holds no songs");
+  spdlog::info("evaluating {} songs of {} ({})", part.size(), o.data, o.split);
+  const EvalResult r = evaluate(model, data, part, PredictOptions{}, g.resolved_threads());
+  if (o.format == "json") {
+    std::cout << eval_json(r).dump(2) << "\n";
+  } else if (o.format == "csv") {
+    write_confusion_csv(std::cout, r.songs);
+  } else {
+    print_text(r);
+  }
+  if (!o.plot.empty()) {
+    write_confusion_plot(o.plot, r.songs, "Confusion matrix, songs (" + o.split + ")");
+    spdlog::info("wrote {}", o.plot);
+  }
+  if (!r.failed.empty()) throw PartialFailure{};
+}
+}  // namespace
+
+void setup_eval(CLI::App& app, const GlobalOptions& global) {
+  auto opt = std::make_shared<EvalOptions>();
+  CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model on a labelled dataset");
+  cmd->footer(
+      "SPLIT: all | song:0.8/0.1/0.1:test | lists:DIR:test | fold:K/N:test (PART defaults to "
+      "test)\n"
+      "Example: genrec eval --model m.genrec --data ~/gtzan --split lists:splits:test "
+      "--plot cm.png");
+  cmd->add_option("--model", opt->model, "Model file (default: the shipped model)");
+  cmd->add_option("--data", opt->data, "Dataset directory (GTZAN layouts)")->required();
+  cmd->add_option("--split", opt->split, "Which songs to evaluate: SPEC:PART or all");
+  cmd->add_option("--seed", opt->seed, "Split seed (default: the model's training seed)")
+      ->each([opt](const std::string&) { opt->seed_given = true; });
+  cmd->add_option("--format", opt->format, "text|json|csv")
+      ->check(CLI::IsMember({"text", "json", "csv"}));
+  cmd->add_option("--plot", opt->plot, "Write the song confusion matrix as FILE.png or FILE.svg");
+  cmd->callback([opt, &global] { run_eval(*opt, global); });
+}
+
+}  // namespace genrec::cli

@@ -1,0 +1,70 @@
+#pragma once
+// Runs the real genrec binary for end-to-end tests: captures stdout, stderr, the exit code
+// and the child's peak RSS.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "test_util.h"
+
+namespace genrec::test {
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+  long peak_rss_kb = 0;
+};
+
+inline std::string genrec_binary() { return std::string(GENREC_BINARY_DIR) + "/bin/genrec"; }
+
+inline std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+// Runs genrec with args (no shell), feeding `input` on stdin.
+inline RunResult run_genrec(const std::vector<std::string>& args, const std::string& input = "") {
+  const std::string dir = scratch_dir("run_genrec_" + std::to_string(::getpid()));
+  const std::string in = dir + "/in", out = dir + "/out", err = dir + "/err";
+  std::ofstream(in) << input;
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    if (!std::freopen(in.c_str(), "r", stdin) || !std::freopen(out.c_str(), "w", stdout) ||
+        !std::freopen(err.c_str(), "w", stderr))
+      ::_exit(127);
+    std::vector<std::string> all = {genrec_binary()};
+    all.insert(all.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (std::string& a : all) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    ::execv(argv[0], argv.data());
+    ::_exit(127);
+  }
+  RunResult r;
+  int status = 0;
+  struct rusage usage {};
+  ::wait4(pid, &status, 0, &usage);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.peak_rss_kb = usage.ru_maxrss;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+inline std::vector<std::string> lines(const std::string& s) {
+  std::vector<std::string> v;
+  std::istringstream is(s);
+  for (std::string l; std::getline(is, l);)
+    if (!l.empty()) v.push_back(l);
+  return v;
+}
+
+}  // namespace genrec::test
