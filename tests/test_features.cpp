@@ -18,6 +18,8 @@
 #include "features/chroma.h"
 #include "features/extractor.h"
 #include "features/features_csv.h"
+#include "features/frame_stats.h"
+#include "features/hpss.h"
 #include "features/rms_zcr.h"
 #include "features/spectral.h"
 #include "features/tempo.h"
@@ -207,6 +209,31 @@ TEST(Features, AnalyticValuesOfATone) {
     if (chroma[k * frames + frames / 2] > chroma[best * frames + frames / 2]) best = k;
   EXPECT_EQ(best, 11u);  // rows start at C: C C# D ... A A# B
   EXPECT_FLOAT_EQ(chroma[best * frames + frames / 2], 1.0f);
+}
+
+TEST(Features, MedianFilterReflectsLikeScipy) {
+  // scipy.ndimage.median_filter([1, 5, 2, 8, 3], size=3, mode="reflect") == [1, 2, 5, 3, 3]
+  // (the edge sample is repeated: 1 | 1 5 2 8 3 | 3); with size 5, 5 1 | ... | 3 8 gives
+  // [2, 2, 3, 3, 3].
+  const float x[] = {1, 5, 2, 8, 3};
+  float out[5];
+  median_filter_1d(x, 5, 1, 3, out);
+  EXPECT_EQ(std::vector<float>(out, out + 5), (std::vector<float>{1, 2, 5, 3, 3}));
+  median_filter_1d(x, 5, 1, 5, out);
+  EXPECT_EQ(std::vector<float>(out, out + 5), (std::vector<float>{2, 2, 3, 3, 3}));
+}
+
+TEST(Features, MeanAndVarianceAsNumpy) {
+  // np.mean([1, 2, 3, 4]) == 2.5 and np.var(...) == 1.25 (ddof=0), also accumulated in parts.
+  const double x[] = {1, 2, 3, 4};
+  EXPECT_DOUBLE_EQ(mean_var(x, 4).mean, 2.5);
+  EXPECT_DOUBLE_EQ(mean_var(x, 4).var, 1.25);
+  RunningMeanVar r;
+  r.add(x, 1);
+  r.add(x + 1, 3);
+  r.add_repeated(0.0, 4);  // [1, 2, 3, 4, 0, 0, 0, 0]: mean 1.25, var 30/8 - 1.25^2 = 2.1875
+  EXPECT_DOUBLE_EQ(r.result().mean, 1.25);
+  EXPECT_DOUBLE_EQ(r.result().var, 2.1875);
 }
 
 TEST(Features, PitchTuningOfDetunedPeaks) {
