@@ -245,6 +245,9 @@ ClipFeatures FeatureExtractor::measure(SampleReader reader, const Globals& g) {
     // The next block reaches back to about frame t1 - ctx - 2 (ISTFT overlap plus context).
     drop_before_frame(window, t1 > ctx + 3 ? t1 - ctx - 3 : 0);
   }
+  window.fill_to(g.n_samples + 1);
+  if (window.read_count() != g.n_samples)
+    throw Error("features", "input", "changed length between the two passes");
   // util.fix_length pads the inverse STFT with zeros up to the input's length.
   harmony.add_repeated(0.0, g.n_samples - hpss_length);
   perceptr.add_repeated(0.0, g.n_samples - hpss_length);
