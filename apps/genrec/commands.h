@@ -21,6 +21,7 @@ void setup_mel(CLI::App& app, const GlobalOptions& global);
 void setup_features(CLI::App& app, const GlobalOptions& global);
 void setup_synth(CLI::App& app, const GlobalOptions& global);
 void setup_preprocess(CLI::App& app, const GlobalOptions& global);
+void setup_serve(CLI::App& app, const GlobalOptions& global);
 void setup_predict(CLI::App& app, const GlobalOptions& global);
 void setup_eval(CLI::App& app, const GlobalOptions& global);
 

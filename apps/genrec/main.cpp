@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   setup_features(app, global);
   setup_synth(app, global);
   setup_preprocess(app, global);
+  setup_serve(app, global);
   setup_predict(app, global);
   setup_eval(app, global);
   try {

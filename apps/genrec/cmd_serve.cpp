@@ -1,0 +1,65 @@
+// genrec serve: the web page and JSON API (lib/server) over the shipped or a given model.
+#include <spdlog/spdlog.h>
+
+#include "commands.h"
+#include "model/genre_model.h"
+#include "server/server.h"
+#include "server/stop_signals.h"
+
+namespace genrec::cli {
+namespace {
+struct ServeOptions {
+  std::string model;
+  ServerOptions server;
+  double max_upload_mb = 64;
+};
+
+void run_serve(const ServeOptions& o, const GlobalOptions&) {
+  StopSignals signals;  // from here on, SIGINT/SIGTERM stop the server cleanly
+  const std::string path = o.model.empty() ? default_model_path() : o.model;
+  const GenreModel model = GenreModel::load(path);
+  spdlog::info("model {} ({} genres) from {}", model.info().name, model.n_labels(), path);
+
+  ServerOptions so = o.server;
+  so.max_upload_bytes = static_cast<std::size_t>(o.max_upload_mb * (1 << 20));
+  so.log = [](const std::string& line) { spdlog::info("{}", line); };
+  if (so.host != "127.0.0.1" && so.host != "localhost" && so.host != "::1")
+    spdlog::warn("listening on {}: other machines can reach this server", so.host);
+  WebServer server(model, so);
+  server.bind();
+  const int sig = signals.serve(server);
+  spdlog::info("stopped{}", sig ? " on signal " + std::to_string(sig) : "");
+}
+}  // namespace
+
+void setup_serve(CLI::App& app, const GlobalOptions& global) {
+  auto opt = std::make_shared<ServeOptions>();
+  CLI::App* cmd = app.add_subcommand("serve", "Serve the web page and JSON API for predictions");
+  cmd->footer(
+      "Example: genrec serve --port 8080, then open http://127.0.0.1:8080/ or\n"
+      "  curl -F file=@song.mp3 http://127.0.0.1:8080/api/predict");
+  cmd->add_option("--model", opt->model, "Model file (default: the shipped model)");
+  cmd->add_option("--host", opt->server.host,
+                  "Address to listen on (0.0.0.0 exposes the server to the network)")
+      ->capture_default_str();
+  cmd->add_option("--port", opt->server.port, "Port (0 = any free port)")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  cmd->add_option("--max-upload-mb", opt->max_upload_mb, "Largest accepted upload in MiB")
+      ->check(CLI::Range(0.001, 4096.0))
+      ->capture_default_str();
+  cmd->add_option("--max-jobs", opt->server.max_jobs, "Predictions running at once")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_option("--max-queue", opt->server.max_queue,
+                  "Requests that may wait for a job slot; more get 503")
+      ->check(CLI::Range(0, 4096))
+      ->capture_default_str();
+  cmd->add_option("--queue-wait", opt->server.queue_wait_s,
+                  "Seconds a request may wait for a job slot before 503")
+      ->check(CLI::Range(0.0, 600.0))
+      ->capture_default_str();
+  cmd->callback([opt, &global] { run_serve(*opt, global); });
+}
+
+}  // namespace genrec::cli

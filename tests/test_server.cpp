@@ -1,0 +1,515 @@
+// The web API over HTTP (httplib::Client against an in-process WebServer on a free loopback
+// port): every status code of SPEC's "Web app" section, the page, concurrency limits, shutdown.
+// The model is a small randomly initialised CNN, so these tests need no trained model file.
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "audio/wav_writer.h"
+#include "model/genre_model.h"
+#include "model/genre_model_impl.h"
+#include "model/predictor.h"
+#include "report/predict_format.h"
+#include "server/job_limiter.h"
+#include "server/server.h"
+#include "test_util.h"
+
+extern char** environ;
+
+namespace genrec {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> kLabels = {"blues", "classical", "country", "disco",  "hiphop",
+                                          "jazz",  "metal",     "pop",     "reggae", "rock"};
+
+// One small untrained model shared by every test (loading torch once is slow enough).
+const GenreModel& test_model() {
+  static const GenreModel model = [] {
+    torch::manual_seed(7);
+    ModelInfo info;
+    info.format_version = 1;
+    info.name = "test-random-cnn";
+    info.labels = kLabels;
+    CnnConfig arch;
+    arch.channels = {8, 16};
+    GenreCnn net(arch, info.features.n_mels, static_cast<int>(kLabels.size()));
+    net->set_normalization(std::vector<float>(info.features.n_mels, -40.0f),
+                           std::vector<float>(info.features.n_mels, 20.0f));
+    info.arch = arch.to_json();
+    info.training = {{"dataset", "none (random weights for tests)"}};
+    return make_genre_model(info, net);
+  }();
+  return model;
+}
+
+std::vector<std::uint8_t> read_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// A 10 s synthetic song (tones over noise) as WAV bytes.
+std::vector<std::uint8_t> synthetic_wav(double seconds = 10.0, int rate = 22050) {
+  std::vector<float> x = test::noise(seconds, rate, /*seed=*/3, /*amp=*/0.05);
+  const std::vector<float> a = test::tone(220.0, seconds, rate, 0.3);
+  const std::vector<float> b = test::tone(660.0, seconds, rate, 0.2);
+  for (std::size_t i = 0; i < x.size(); ++i) x[i] += a[i] + (i / rate % 2 ? b[i] : 0.0f);
+  return encode_wav(x, rate);
+}
+
+// The real blues clip when ../shared is present, else the synthetic song.
+std::vector<std::uint8_t> song_bytes(std::string& name) {
+  const std::string shared = test::shared_data();
+  if (!shared.empty()) {
+    name = "blues.00000.wav";
+    return read_bytes(shared + "/gtzan-mini/genres_original/blues/blues.00000.wav");
+  }
+  name = "synthetic.wav";
+  return synthetic_wav();
+}
+
+std::string as_string(const std::vector<std::uint8_t>& b) { return {b.begin(), b.end()}; }
+
+// A WebServer on a free loopback port, served from a background thread.
+class Served {
+ public:
+  explicit Served(ServerOptions options = {}) {
+    options.host = "127.0.0.1";
+    options.port = 0;
+    server_ = std::make_unique<WebServer>(test_model(), options);
+    port_ = server_->bind();
+    thread_ = std::thread([this] { server_->run(); });
+    for (int i = 0; i < 200 && !server_->running(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ~Served() {
+    server_->stop();
+    thread_.join();
+  }
+  httplib::Client client() const {
+    httplib::Client c("127.0.0.1", port_);
+    c.set_read_timeout(120, 0);
+    c.set_write_timeout(60, 0);
+    return c;
+  }
+  WebServer& server() { return *server_; }
+  int port() const { return port_; }
+
+ private:
+  std::unique_ptr<WebServer> server_;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+httplib::Result post_file(httplib::Client& c, const std::string& path,
+                          const std::vector<std::uint8_t>& bytes, const std::string& name) {
+  httplib::MultipartFormDataItems items = {{"file", as_string(bytes), name, "audio/wav"}};
+  return c.Post(path.c_str(), items);
+}
+
+json body_json(const httplib::Result& r) { return json::parse(r->body); }
+
+void expect_json_error(const httplib::Result& r, int status, const std::string& words) {
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, status) << r->body;
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
+  const json j = body_json(r);
+  ASSERT_TRUE(j.contains("error")) << r->body;
+  EXPECT_EQ(j["status"], status);
+  EXPECT_NE(j["error"].get<std::string>().find(words), std::string::npos) << j["error"];
+}
+
+TEST(Server, HealthAndModel) {
+  Served s;
+  auto c = s.client();
+  auto health = c.Get("/api/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+  const json h = body_json(health);
+  EXPECT_EQ(h["status"], "ok");
+  EXPECT_EQ(h["model"], "test-random-cnn");
+  EXPECT_EQ(h["jobs"]["max_running"], 2);
+  EXPECT_EQ(h["limits"]["max_upload_bytes"], ServerOptions{}.max_upload_bytes);
+
+  auto model = c.Get("/api/model");
+  ASSERT_TRUE(model);
+  EXPECT_EQ(model->status, 200);
+  const json m = body_json(model);
+  EXPECT_EQ(m["name"], "test-random-cnn");
+  EXPECT_EQ(m["labels"].get<std::vector<std::string>>(), kLabels);
+}
+
+TEST(Server, ServesTheEmbeddedPage) {
+  Served s;
+  auto c = s.client();
+  auto page = c.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page->body.find("<title>genrec"), std::string::npos);
+  EXPECT_NE(page->get_header_value("Content-Security-Policy").find("default-src 'self'"),
+            std::string::npos);
+  for (const char* asset : {"/app.js", "/app.css", "/favicon.svg", "/index.html"}) {
+    auto r = c.Get(asset);
+    ASSERT_TRUE(r) << asset;
+    EXPECT_EQ(r->status, 200) << asset;
+    EXPECT_GT(r->body.size(), 100u) << asset;
+  }
+  EXPECT_EQ(c.Get("/app.js")->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  // No reference to anything off this server: no scheme-qualified URLs in the page's files.
+  for (const char* asset : {"/", "/app.js", "/app.css"}) {
+    const std::string body = c.Get(asset)->body;
+    EXPECT_EQ(body.find("https://"), std::string::npos) << asset;
+    EXPECT_EQ(body.find("src=\"//"), std::string::npos) << asset;
+  }
+  expect_json_error(c.Get("/nothing.txt"), 404, "Nothing here");
+  expect_json_error(c.Get("/api/nothing"), 404, "Nothing here");
+}
+
+TEST(Server, PredictMultipartGivesSpecJson) {
+  Served s;
+  auto c = s.client();
+  std::string name;
+  const std::vector<std::uint8_t> song = song_bytes(name);
+  auto r = post_file(c, "/api/predict", song, name);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json j = body_json(r);
+  EXPECT_EQ(j["file"], name);
+  EXPECT_GT(j["duration_s"].get<double>(), 9.0);
+  const std::string genre = j["genre"];
+  EXPECT_NE(std::find(kLabels.begin(), kLabels.end(), genre), kLabels.end());
+  ASSERT_EQ(j["top"].size(), kLabels.size());  // the page draws every bar
+  EXPECT_EQ(j["top"][0]["genre"], genre);
+  EXPECT_EQ(j["top"][0]["p"], j["confidence"]);
+  double sum = 0;
+  for (const json& t : j["top"]) sum += t["p"].get<double>();
+  EXPECT_NEAR(sum, 1.0, 1e-3);
+  ASSERT_FALSE(j["segments"].empty());
+  for (const json& seg : j["segments"]) {
+    EXPECT_NEAR(seg["end_s"].get<double>() - seg["start_s"].get<double>(), 3.0, 1e-6);
+    EXPECT_EQ(seg["top"].size(), 3u);
+    EXPECT_EQ(seg["top"][0]["genre"], seg["genre"]);
+  }
+  EXPECT_FALSE(j.contains("spectrogram"));
+  EXPECT_FALSE(r->get_header_value("Server-Timing").empty());
+}
+
+TEST(Server, PredictRawBodyMatchesTheLibrarysJson) {
+  Served s;
+  auto c = s.client();
+  std::string name;
+  const std::vector<std::uint8_t> song = song_bytes(name);
+  auto r = c.Post(("/api/predict?top_k=3&segments=1&name=" + name).c_str(), as_string(song),
+                  "application/octet-stream");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  json j = body_json(r);
+  for (json& seg : j["segments"]) seg.erase("top");  // the page's extra
+  // What `genrec predict --format json --top-k 3 --segments` prints for the same bytes.
+  PredictFormatOptions format;
+  format.top_k = 3;
+  format.with_segments = true;
+  const json expected = prediction_json(predict_bytes(test_model(), song, name), kLabels, format);
+  EXPECT_EQ(j, expected);
+
+  auto no_segments = c.Post("/api/predict?segments=0", as_string(song), "audio/wav");
+  ASSERT_TRUE(no_segments);
+  EXPECT_FALSE(body_json(no_segments).contains("segments"));
+  EXPECT_EQ(body_json(no_segments)["file"], "upload");
+}
+
+TEST(Server, SpectrogramForThePage) {
+  Served s;
+  auto c = s.client();
+  const std::vector<std::uint8_t> song = synthetic_wav(7.0);
+  auto r = post_file(c, "/api/predict?spectrogram=1", song, "seven.wav");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body.substr(0, 300);
+  const json spec = body_json(r)["spectrogram"];
+  EXPECT_EQ(spec["png_base64"].get<std::string>().rfind("iVBORw0KGgo", 0), 0u);  // PNG magic
+  EXPECT_NEAR(spec["seconds"].get<double>(), 7.0, 0.01);
+  EXPECT_EQ(spec["height"], 128);
+  EXPECT_EQ(spec["width"], 1 + 7 * 22050 / 512);
+  EXPECT_EQ(spec["fmax_hz"], 11025.0);
+
+  auto png = post_file(c, "/api/spectrogram", song, "seven.wav");
+  ASSERT_TRUE(png);
+  EXPECT_EQ(png->status, 200);
+  EXPECT_EQ(png->get_header_value("Content-Type"), "image/png");
+  EXPECT_EQ(png->body.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+TEST(Server, LongSongsGetAPageSizedSpectrogram) {
+  Served s;
+  auto c = s.client();
+  auto r = c.Post("/api/spectrogram", as_string(synthetic_wav(60.0, 8000)), "audio/wav");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  // 60 s is 2584 frames at 22050 Hz: averaged down to the 1600-pixel cap.
+  const auto* p = reinterpret_cast<const unsigned char*>(r->body.data());
+  const int width = (p[16] << 24) | (p[17] << 16) | (p[18] << 8) | p[19];
+  EXPECT_EQ(width, 1600);
+}
+
+TEST(Server, EmptyUploadsAre400) {
+  Served s;
+  auto c = s.client();
+  expect_json_error(c.Post("/api/predict", "", "application/octet-stream"), 400, "empty");
+  expect_json_error(post_file(c, "/api/predict", {}, "nothing.wav"), 400, "empty");
+  httplib::MultipartFormDataItems no_file = {{"song", "abc", "a.wav", "audio/wav"}};
+  expect_json_error(c.Post("/api/predict", no_file), 400, "\"file\" field");
+  expect_json_error(c.Post("/api/spectrogram", "", "application/octet-stream"), 400, "empty");
+}
+
+TEST(Server, OversizedUploadsAre413) {
+  ServerOptions o;
+  o.max_upload_bytes = 100 * 1024;
+  Served s(o);
+  auto c = s.client();
+  const std::vector<std::uint8_t> song = synthetic_wav(10.0);  // 441 kB
+  // Content-Length beyond the limit: refused by httplib before any handler runs.
+  expect_json_error(c.Post("/api/predict", as_string(song), "audio/wav"), 413, "too large");
+  SCOPED_TRACE("within the slack");
+  // Within httplib's multipart slack but over the file limit: refused while reading.
+  const std::string just_over(o.max_upload_bytes + 10, 'x');
+  expect_json_error(c.Post("/api/predict", just_over, "audio/wav"), 413, "too large");
+  expect_json_error(post_file(c, "/api/predict", std::vector<std::uint8_t>(120 * 1024, 1), "a.wav"),
+                    413, "too large");
+  SCOPED_TRACE("chunked");
+  // Chunked, without a Content-Length.
+  const std::string big(300 * 1024, 'y');
+  auto chunked = c.Post(
+      "/api/predict",
+      [&](std::size_t offset, httplib::DataSink& sink) {
+        const std::size_t n = std::min<std::size_t>(16 * 1024, big.size() - offset);
+        sink.write(big.data() + offset, n);
+        if (offset + n == big.size()) sink.done();
+        return true;
+      },
+      "audio/wav");
+  expect_json_error(chunked, 413, "too large");
+  // The server is fine afterwards.
+  auto health = s.client().Get("/api/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+}
+
+TEST(Server, NotAudioIs415) {
+  Served s;
+  auto c = s.client();
+  const std::string text = "These are my notes, not a song.\n";
+  auto r = post_file(c, "/api/predict", {text.begin(), text.end()}, "notes.txt");
+  expect_json_error(r, 415, "not an audio file");
+  EXPECT_EQ(body_json(r)["file"], "notes.txt");
+  EXPECT_NE(body_json(r)["detail"].get<std::string>().find("unknown format"), std::string::npos);
+  std::vector<std::uint8_t> png_header = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0};
+  expect_json_error(c.Post("/api/predict", as_string(png_header), "image/png"), 415,
+                    "not an audio file");
+  expect_json_error(c.Post("/api/spectrogram", text, "text/plain"), 415, "not an audio file");
+}
+
+TEST(Server, UnusableAudioIs422) {
+  Served s;
+  auto c = s.client();
+  // A valid WAV whose rate is outside what we accept.
+  const std::vector<std::uint8_t> slow = encode_wav(test::tone(100, 2.0, 500), 500);
+  auto r = post_file(c, "/api/predict", slow, "slow.wav");
+  expect_json_error(r, 422, "cannot be used");
+  EXPECT_NE(body_json(r)["error"].get<std::string>().find("sample rate"), std::string::npos);
+  // A float WAV carrying NaN samples.
+  std::vector<float> x = test::tone(440, 4.0);
+  x[30000] = std::numeric_limits<float>::quiet_NaN();
+  expect_json_error(
+      post_file(c, "/api/predict", encode_wav(x, 22050, 1, WavEncoding::kFloat32), "nan.wav"), 422,
+      "non-finite");
+  // A WAV header that promises samples but holds none.
+  std::vector<std::uint8_t> header_only = encode_wav({}, 22050);
+  auto empty_wav = post_file(c, "/api/predict", header_only, "silence.wav");
+  ASSERT_TRUE(empty_wav);
+  EXPECT_TRUE(empty_wav->status == 422 || empty_wav->status == 415) << empty_wav->body;
+}
+
+TEST(Server, BusyServerAnswers503WithRetryAfter) {
+  ServerOptions o;
+  o.max_jobs = 1;
+  o.max_queue = 0;
+  o.retry_after_s = 3;
+  Served s(o);
+  auto c = s.client();
+  const std::vector<std::uint8_t> song = synthetic_wav(4.0);
+  {
+    auto held = s.server().jobs().acquire();  // a long job holds the only slot
+    ASSERT_TRUE(held);
+    auto r = post_file(c, "/api/predict", song, "a.wav");
+    expect_json_error(r, 503, "busy");
+    EXPECT_EQ(r->get_header_value("Retry-After"), "3");
+    auto health = c.Get("/api/health");  // cheap endpoints still answer
+    ASSERT_TRUE(health);
+    EXPECT_EQ(body_json(health)["jobs"]["running"], 1);
+  }
+  auto r = post_file(c, "/api/predict", song, "a.wav");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+}
+
+TEST(Server, RequestsWaitForASlotWithinTheQueueLimit) {
+  ServerOptions o;
+  o.max_jobs = 1;
+  o.max_queue = 1;
+  o.queue_wait_s = 30;
+  Served s(o);
+  const std::vector<std::uint8_t> song = synthetic_wav(4.0);
+  std::optional<JobLimiter::Slot> held = s.server().jobs().acquire();
+  auto waiting = std::async(std::launch::async, [&] {
+    auto c = s.client();
+    return post_file(c, "/api/predict", song, "queued.wav");
+  });
+  for (int i = 0; i < 400 && s.server().jobs().waiting() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_EQ(s.server().jobs().waiting(), 1);
+  // The queue is full: the next one is turned away at once.
+  auto c = s.client();
+  expect_json_error(post_file(c, "/api/predict", song, "b.wav"), 503, "busy");
+  held.reset();
+  auto r = waiting.get();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(body_json(r)["file"], "queued.wav");
+}
+
+TEST(Server, ConcurrentClientsShareOneModel) {
+  ServerOptions o;
+  o.max_jobs = 2;
+  o.max_queue = 16;
+  Served s(o);
+  const std::vector<std::uint8_t> song = synthetic_wav(6.0);
+  auto first = s.client().Post("/api/predict", as_string(song), "audio/wav");
+  ASSERT_TRUE(first);
+  const json expected = body_json(first);
+  std::vector<std::future<json>> replies;
+  for (int i = 0; i < 6; ++i)
+    replies.push_back(std::async(std::launch::async, [&] {
+      auto c = s.client();
+      json all = json::array();
+      for (int k = 0; k < 2; ++k) {
+        auto r = c.Post("/api/predict", as_string(song), "audio/wav");
+        all.push_back(r ? json{{"status", r->status}, {"body", json::parse(r->body)}}
+                        : json{{"status", -1}});
+      }
+      return all;
+    }));
+  for (auto& f : replies)
+    for (const json& r : f.get()) {
+      EXPECT_EQ(r["status"], 200);
+      EXPECT_EQ(r["body"], expected);
+    }
+  EXPECT_EQ(s.server().jobs().running(), 0);
+}
+
+TEST(Server, StopReturnsPromptlyWithAnIdleKeepAliveClient) {
+  auto served = std::make_unique<Served>();
+  auto c = served->client();
+  c.set_keep_alive(true);
+  ASSERT_TRUE(c.Get("/api/health"));
+  const auto t0 = std::chrono::steady_clock::now();
+  served.reset();
+  // Idle keep-alive connections are closed after 2 s of silence.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(3500));
+}
+
+TEST(Server, BindingAUsedPortFailsClearly) {
+  Served s;
+  ServerOptions o;
+  o.port = s.port();
+  WebServer second(test_model(), o);
+  try {
+    second.bind();
+    FAIL() << "bound a port in use";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("127.0.0.1:" + std::to_string(s.port())),
+              std::string::npos);
+  }
+}
+
+// `genrec serve` as a process: it logs its port, answers, and exits 0 on SIGINT and SIGTERM.
+class ServeProcess : public ::testing::TestWithParam<int> {};
+
+TEST_P(ServeProcess, ExitsCleanlyOnSignal) {
+  const std::string exe = std::string(GENREC_BINARY_DIR) + "/bin/genrec";
+  if (!std::filesystem::exists(exe)) GTEST_SKIP() << exe << " is not built";
+  const std::string dir = test::scratch_dir("serve_signal_" + std::to_string(GetParam()));
+  const std::string model_path = dir + "/random.genrec";
+  test_model().save(model_path);
+
+  int err_pipe[2];
+  ASSERT_EQ(pipe(err_pipe), 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  posix_spawn_file_actions_addclose(&actions, err_pipe[0]);
+  std::vector<std::string> args = {exe, "serve", "--model", model_path, "--port", "0"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, exe.c_str(), &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  close(err_pipe[1]);
+
+  // Read stderr until the "listening on http://127.0.0.1:PORT/" line (at most 60 s).
+  std::string log;
+  int port = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  char buf[4096];
+  while (port == 0 && std::chrono::steady_clock::now() < deadline) {
+    const ssize_t n = read(err_pipe[0], buf, sizeof buf);
+    if (n <= 0) break;
+    log.append(buf, static_cast<std::size_t>(n));
+    const std::size_t at = log.find("listening on http://127.0.0.1:");
+    if (at != std::string::npos && log.find('/', at + 30) != std::string::npos)
+      port = std::stoi(log.substr(at + 30));
+  }
+  ASSERT_GT(port, 0) << log;
+  httplib::Client c("127.0.0.1", port);
+  auto health = c.Get("/api/health");
+  ASSERT_TRUE(health);
+  EXPECT_EQ(health->status, 200);
+
+  ASSERT_EQ(kill(pid, GetParam()), 0);
+  int status = 0;
+  pid_t done = 0;
+  for (int i = 0; i < 1000 && done == 0; ++i) {
+    done = waitpid(pid, &status, WNOHANG);
+    if (done == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (done == 0) kill(pid, SIGKILL);
+  ASSERT_EQ(done, pid) << "genrec serve did not exit within 10 s of the signal";
+  ASSERT_TRUE(WIFEXITED(status)) << "killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  while (true) {
+    const ssize_t n = read(err_pipe[0], buf, sizeof buf);
+    if (n <= 0) break;
+    log.append(buf, static_cast<std::size_t>(n));
+  }
+  close(err_pipe[0]);
+  EXPECT_NE(log.find("GET /api/health 200"), std::string::npos) << log;
+  EXPECT_NE(log.find("stopped on signal " + std::to_string(GetParam())), std::string::npos) << log;
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, ServeProcess, ::testing::Values(SIGINT, SIGTERM));
+
+}  // namespace
+}  // namespace genrec
