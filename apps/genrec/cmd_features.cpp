@@ -23,6 +23,13 @@ void run_features(const FeaturesOptions& o, int threads) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<std::string> files = expand_inputs(o.inputs, std::cin);
   if (files.empty()) throw Error("features", "input", "no audio files found");
+  // Open the output first, so a bad path fails before the work rather than after it.
+  std::ofstream file;
+  if (o.out != "-") {
+    file.open(o.out);
+    if (!file) throw Error("features", o.out, "cannot open for writing");
+  }
+  std::ostream& out = o.out == "-" ? std::cout : file;
   FeatureBatchOptions options;
   options.segment_seconds = o.segment_seconds;
   options.threads = threads;
@@ -37,16 +44,9 @@ void run_features(const FeaturesOptions& o, int threads) {
     }
     rows.insert(rows.end(), r.rows.begin(), r.rows.end());
   }
-  if (o.out == "-") {
-    write_features_csv(std::cout, rows, options.features.n_mfcc);
-    std::cout.flush();
-  } else {
-    std::ofstream out(o.out);
-    if (!out) throw Error("features", o.out, "cannot open for writing");
-    write_features_csv(out, rows, options.features.n_mfcc);
-    out.flush();
-    if (!out) throw Error("features", o.out, "write failed");
-  }
+  write_features_csv(out, rows, options.features.n_mfcc);
+  out.flush();
+  if (!out) throw Error("features", o.out, "write failed");
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   spdlog::info(
       "features: {} rows from {} of {} files to {} in {:.1f} s ({:.2f} files/s, {} threads)",
