@@ -14,6 +14,7 @@
 
 #include "audio/audio_source.h"
 #include "audio/wav_writer.h"
+#include "csv_table.h"
 #include "features/batch.h"
 #include "features/chroma.h"
 #include "features/extractor.h"
@@ -28,37 +29,8 @@
 namespace genrec {
 namespace {
 
-struct Csv {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  std::size_t column(const std::string& name) const {
-    const auto it = std::find(header.begin(), header.end(), name);
-    if (it == header.end()) throw std::runtime_error("no column " + name);
-    return static_cast<std::size_t>(it - header.begin());
-  }
-};
-
-std::vector<std::string> split_commas(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream s(line);
-  for (std::string cell; std::getline(s, cell, ',');) out.push_back(cell);
-  return out;
-}
-
-Csv read_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  Csv t;
-  for (std::string line; std::getline(in, line);) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    if (t.header.empty())
-      t.header = split_commas(line);
-    else
-      t.rows.push_back(split_commas(line));
-  }
-  return t;
-}
+using test::CsvTable;
+using test::read_csv;
 
 bool is_var(const std::string& col) {
   return col.size() > 4 && col.substr(col.size() - 4) == "_var";
@@ -85,7 +57,7 @@ bool within(const std::string& col, double ours, double ref, double* limit) {
 TEST(FeaturesParity, FiftyGtzanClipsAgainstKaggleCsv) {
   GENREC_REQUIRE_SHARED();
   const std::string root = test::shared_data() + "/gtzan-mini/";
-  const Csv csv = read_csv(root + "features_30_sec.csv");
+  const CsvTable csv = read_csv(root + "features_30_sec.csv");
   ASSERT_EQ(csv.rows.size(), 50u);
   // Our header is the Kaggle header, column for column.
   ASSERT_EQ(features_csv_header(20), [&] {

@@ -13,45 +13,14 @@
 #include "audio/audio_source.h"
 #include "audio/mel.h"
 #include "audio/stft.h"
+#include "csv_table.h"
 #include "test_util.h"
 
 namespace genrec {
 namespace {
 
-// features_30_sec.csv: the header names the columns, each row is one clip (no quoted fields).
-struct CsvTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;
-  std::size_t column(const std::string& name) const {
-    for (std::size_t i = 0; i < header.size(); ++i)
-      if (header[i] == name) return i;
-    throw std::runtime_error("no column " + name);
-  }
-};
-
-std::vector<std::string> split_commas(const std::string& line) {
-  std::vector<std::string> out;
-  std::stringstream s(line);
-  std::string cell;
-  while (std::getline(s, cell, ',')) out.push_back(cell);
-  return out;
-}
-
-CsvTable read_csv(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  CsvTable t;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    if (t.header.empty())
-      t.header = split_commas(line);
-    else
-      t.rows.push_back(split_commas(line));
-  }
-  return t;
-}
+using test::CsvTable;
+using test::read_csv;
 
 // ref: librosa.feature.spectral_centroid (librosa < 0.9): |STFT| (n_fft 2048, hop 512, center,
 // reflect), per frame sum_k f_k S_k / sum_k S_k (a silent frame gives 0), mean over frames.
