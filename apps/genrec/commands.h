@@ -19,6 +19,8 @@ struct PartialFailure {};
 
 void setup_mel(CLI::App& app, const GlobalOptions& global);
 void setup_features(CLI::App& app, const GlobalOptions& global);
+void setup_train(CLI::App& app, const GlobalOptions& global);
+void setup_info(CLI::App& app, const GlobalOptions& global);
 void setup_synth(CLI::App& app, const GlobalOptions& global);
 void setup_preprocess(CLI::App& app, const GlobalOptions& global);
 void setup_serve(CLI::App& app, const GlobalOptions& global);

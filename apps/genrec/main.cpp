@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
   });
   setup_mel(app, global);
   setup_features(app, global);
+  setup_train(app, global);
+  setup_info(app, global);
   setup_synth(app, global);
   setup_preprocess(app, global);
   setup_serve(app, global);

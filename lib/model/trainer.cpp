@@ -13,6 +13,7 @@
 #include "data/dataset.h"
 #include "data/feature_cache.h"
 #include "data/split.h"
+#include "model/allocator_tuning.h"
 #include "model/atomic_write.h"
 #include "model/checkpoint.h"
 #include "model/evaluate.h"
@@ -160,6 +161,7 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   spdlog::info("train: {} songs ({} valid, {} test, {} skipped), {} labels, {} threads",
                train.size(), valid.size(), test.size(), cache.skipped().size(), n_labels, threads);
 
+  tune_allocator_for_tensors();
   torch::set_num_threads(threads);
   torch::manual_seed(req.seed);
   GenreCnn net(config.model, n_mels, n_labels);

@@ -1,0 +1,82 @@
+// genrec train --data DIR --out M: train the genre CNN (see lib/model/trainer.h).
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "commands.h"
+#include "model/trainer.h"
+#include "progress_bar.h"
+
+namespace genrec::cli {
+namespace {
+
+std::string percent(double x) { return fmt::format("{:5.1f}%", 100.0 * x); }
+
+void run_train(TrainRequest request, const GlobalOptions& global) {
+  request.threads = global.resolved_threads();
+  ProgressBar bar;
+  TrainCallbacks callbacks;
+  if (bar.enabled() && !global.quiet) {
+    callbacks.on_batch = [&bar](int epoch, std::size_t batch, std::size_t n_batches, double loss) {
+      bar.update(fmt::format("epoch {}", epoch), batch, n_batches,
+                 fmt::format("loss {:.4f}", loss));
+    };
+  }
+  callbacks.on_epoch = [&bar](const EpochMetrics& m) {
+    bar.clear();
+    const std::string valid = m.has_valid
+                                  ? fmt::format("valid loss {:.4f} seg {} song {}", m.valid_loss,
+                                                percent(m.valid_seg_acc), percent(m.valid_song_acc))
+                                  : std::string("valid -");
+    spdlog::info("epoch {:>3}/{} loss {:.4f} train seg {} {} lr {:.2e} {:.1f}s{}", m.epoch,
+                 m.n_epochs, m.loss, percent(m.train_seg_acc), valid, m.lr, m.seconds,
+                 m.best ? " *" : "");
+  };
+  const TrainResult r = train_model(request, callbacks);
+  bar.clear();
+  spdlog::info("saved {} (weights of epoch {}, {} epochs run{}) in {:.1f}s", r.model_path,
+               r.best_epoch, r.epochs_run, r.stopped_early ? ", stopped early" : "", r.seconds);
+  if (r.test_song_acc) {
+    // The figure scripts/cross_validate.sh collects: a result, so it goes to stdout.
+    fmt::print("test songs {} song_accuracy {:.4f} segment_accuracy {:.4f}\n", r.n_test,
+               *r.test_song_acc, *r.test_seg_acc);
+  }
+}
+
+}  // namespace
+
+void setup_train(CLI::App& app, const GlobalOptions& global) {
+  auto req = std::make_shared<TrainRequest>();
+  CLI::App* cmd = app.add_subcommand("train", "Train the genre CNN on a labelled dataset");
+  cmd->footer(
+      "Writes the model file M, M.metrics.jsonl (one JSON object per epoch) and, while running,\n"
+      "the checkpoint M.ckpt (removed at the end unless --keep-checkpoint). With a test part in\n"
+      "the split, the test songs' accuracy is printed on stdout at the end.\n"
+      "Example: genrec --threads 2 train --data data/gtzan --out gtzan.genrec "
+      "--config configs/default.toml --split song:0.8/0.1/0.1 --seed 42");
+  cmd->add_option("--data", req->data_dir, "Dataset directory (<genre>/ folders)")->required();
+  cmd->add_option("--out", req->out, "Output model file")->required();
+  cmd->add_option("--config", req->config_path, "TOML config ([features], [model], [train])")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--split", req->split,
+                  "song:TRAIN/VALID/TEST | lists:DIR | fold:K/N (song:1/0/0: train on every song)")
+      ->capture_default_str();
+  cmd->add_option("--epochs", req->epochs, "Epochs (overrides [train] epochs)")
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--seed", req->seed, "Random seed (split, weights, crops, masks, dropout)")
+      ->capture_default_str();
+  cmd->add_flag("--resume", req->resume, "Continue from M.ckpt after an interruption");
+  cmd->add_flag("--keep-checkpoint", req->keep_checkpoint, "Keep M.ckpt after the run");
+  cmd->add_option("--cache", req->cache_dir, "Feature cache directory (default DIR/.genrec-cache)");
+  cmd->add_option("--name", req->name, "Model name stored in the file (default: file stem)");
+  cmd->callback([req, &global] {
+    TrainRequest r = *req;
+    r.command_line =
+        fmt::format("genrec --threads {} train --data {} --out {}{} --split {} --seed {}{}",
+                    global.resolved_threads(), r.data_dir, r.out,
+                    r.config_path.empty() ? "" : " --config " + r.config_path, r.split, r.seed,
+                    r.epochs > 0 ? fmt::format(" --epochs {}", r.epochs) : "");
+    run_train(std::move(r), global);
+  });
+}
+
+}  // namespace genrec::cli

@@ -1,0 +1,98 @@
+#!/usr/bin/python3
+"""The Python peer of bench/bench_train.cpp: the same CNN (built from the [model] table of a
+genrec config), batch size, optimizer and loss in PyTorch (Debian's python3-torch), timing
+the compute alone (forward, loss, backward, AdamW step) on random tensors.
+
+Usage: /usr/bin/python3 scripts/bench_train_peer.py CONFIG.toml THREADS STEPS ROUNDS WARMUP
+Prints "key value" lines like bench_train.
+"""
+import sys
+import time
+import tomllib
+
+import torch
+import torch.nn as nn
+
+
+class GenreCnn(nn.Module):
+    """Mirror of lib/model/cnn.cpp: per-band normalisation, blocks of (conv -> BN -> ReLU) x k
+    -> 2x2 max pool, global avg/max pooling, dropout, linear."""
+
+    def __init__(self, arch, n_mels, n_labels):
+        super().__init__()
+        self.register_buffer("norm_mean", torch.zeros(n_mels))
+        self.register_buffer("norm_std", torch.ones(n_mels))
+        layers, c_in = [], 1
+        k = arch.get("kernel_size", 3)
+        for c_out in arch.get("channels", [16, 32, 64, 128]):
+            for _ in range(arch.get("convs_per_block", 1)):
+                layers += [nn.Conv2d(c_in, c_out, k, padding=k // 2, bias=False),
+                           nn.BatchNorm2d(c_out), nn.ReLU(inplace=True)]
+                c_in = c_out
+            layers.append(nn.MaxPool2d(2))
+        self.blocks = nn.Sequential(*layers)
+        self.pooling = arch.get("pooling", "avgmax")
+        self.dropout = nn.Dropout(arch.get("dropout", 0.3))
+        width = c_in * (2 if self.pooling == "avgmax" else 1)
+        self.head = nn.Linear(width, n_labels)
+
+    def forward(self, x):
+        x = (x - self.norm_mean.view(1, -1, 1)) / self.norm_std.view(1, -1, 1)
+        x = self.blocks(x.unsqueeze(1))
+        if self.pooling == "avg":
+            p = x.mean((2, 3))
+        elif self.pooling == "max":
+            p = x.amax((2, 3))
+        else:
+            p = torch.cat([x.mean((2, 3)), x.amax((2, 3))], 1)
+        return self.head(self.dropout(p))
+
+
+def main():
+    config_path, threads, steps, rounds, warmup = sys.argv[1], *map(int, sys.argv[2:6])
+    with open(config_path, "rb") as f:
+        config = tomllib.load(f)
+    arch, train = config.get("model", {}), config.get("train", {})
+    features = config.get("features", {})
+    n_mels = features.get("n_mels", 128)
+    n_frames = 1 + round(features.get("segment_seconds", 3.0) * features.get("sample_rate", 22050)) // features.get("hop_length", 512)
+    batch_size = train.get("batch_size", 32)
+    n_labels = 10
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    net = GenreCnn(arch, n_mels, n_labels)
+    net.train()
+    opt = torch.optim.AdamW(net.parameters(), lr=train.get("lr", 3e-3),
+                            weight_decay=train.get("weight_decay", 1e-2))
+    loss_fn = nn.CrossEntropyLoss(label_smoothing=train.get("label_smoothing", 0.1))
+    x = torch.rand(batch_size, n_mels, n_frames) * 80 - 80
+    y = torch.randint(0, n_labels, (batch_size,))
+
+    def step():
+        logits = net(x)
+        loss = loss_fn(logits, y)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        return loss.item()
+
+    for _ in range(warmup):
+        step()
+    rates = []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        rates.append(steps * batch_size / (time.perf_counter() - t0))
+    rates.sort()
+    print(f"torch_version {torch.__version__}")
+    print(f"threads {torch.get_num_threads()}")
+    print(f"batch_size {batch_size}")
+    print(f"parameters {sum(p.numel() for p in net.parameters())}")
+    print(f"compute_windows_per_s {rates[len(rates) // 2]:.2f}")
+    print(f"compute_windows_per_s_best {rates[-1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()
