@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+scripts/setup_browser.sh  # chromium + playwright-core for the `browser` test
 ctest --test-dir build --output-on-failure -j"$(nproc)" "$@"

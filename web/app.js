@@ -168,7 +168,6 @@ function renderTimeline(segments, total) {
     block.dataset.genre = seg.genre;
     block.style.flex = `${Math.max(end - seg.start_s, 0.05)} 1 0`;
     block.style.background = colour(seg.genre);
-    block.style.opacity = String(0.55 + 0.45 * seg.p);
     block.setAttribute("aria-label",
                        `${seconds(seg.start_s)} to ${seconds(seg.end_s)} seconds: ${seg.genre}, ${pct(seg.p)}`);
     block.addEventListener("mousemove", (e) => showTooltip(block, seg, e.clientX));

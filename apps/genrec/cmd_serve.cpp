@@ -14,7 +14,7 @@ struct ServeOptions {
   double max_upload_mb = 64;
 };
 
-void run_serve(const ServeOptions& o, const GlobalOptions&) {
+void run_serve(const ServeOptions& o, const GlobalOptions& global, bool max_jobs_given) {
   StopSignals signals;  // from here on, SIGINT/SIGTERM stop the server cleanly
   const std::string path = o.model.empty() ? default_model_path() : o.model;
   const GenreModel model = GenreModel::load(path);
@@ -22,11 +22,15 @@ void run_serve(const ServeOptions& o, const GlobalOptions&) {
 
   ServerOptions so = o.server;
   so.max_upload_bytes = static_cast<std::size_t>(o.max_upload_mb * (1 << 20));
+  // One job per core, each on one intra-op thread, unless told otherwise.
+  if (!max_jobs_given) so.max_jobs = global.resolved_threads();
   so.log = [](const std::string& line) { spdlog::info("{}", line); };
   if (so.host != "127.0.0.1" && so.host != "localhost" && so.host != "::1")
     spdlog::warn("listening on {}: other machines can reach this server", so.host);
   WebServer server(model, so);
   server.bind();
+  spdlog::info("up to {} jobs at once, {} more waiting; uploads up to {:.1f} MiB", so.max_jobs,
+               so.max_queue, o.max_upload_mb);
   const int sig = signals.serve(server);
   spdlog::info("stopped{}", sig ? " on signal " + std::to_string(sig) : "");
 }
@@ -48,9 +52,10 @@ void setup_serve(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--max-upload-mb", opt->max_upload_mb, "Largest accepted upload in MiB")
       ->check(CLI::Range(0.001, 4096.0))
       ->capture_default_str();
-  cmd->add_option("--max-jobs", opt->server.max_jobs, "Predictions running at once")
-      ->check(CLI::Range(1, 256))
-      ->capture_default_str();
+  CLI::Option* max_jobs =
+      cmd->add_option("--max-jobs", opt->server.max_jobs,
+                      "Predictions running at once (default: --threads, or the core count)")
+          ->check(CLI::Range(1, 256));
   cmd->add_option("--max-queue", opt->server.max_queue,
                   "Requests that may wait for a job slot; more get 503")
       ->check(CLI::Range(0, 4096))
@@ -59,7 +64,7 @@ void setup_serve(CLI::App& app, const GlobalOptions& global) {
                   "Seconds a request may wait for a job slot before 503")
       ->check(CLI::Range(0.0, 600.0))
       ->capture_default_str();
-  cmd->callback([opt, &global] { run_serve(*opt, global); });
+  cmd->callback([opt, &global, max_jobs] { run_serve(*opt, global, max_jobs->count() > 0); });
 }
 
 }  // namespace genrec::cli

@@ -12,8 +12,10 @@
 #include "audio/error.h"
 #include "model/genre_model.h"
 #include "server/analysis.h"
+#include "server/inference_threads.h"
 #include "server/job_limiter.h"
 #include "server/web_assets.h"
+#include "server/worker_pool.h"
 
 namespace genrec {
 namespace {
@@ -101,6 +103,10 @@ Upload read_upload(const httplib::Request& req, const httplib::ContentReader& re
     up.bytes.insert(up.bytes.end(), data, data + n);
     return true;
   };
+  // One allocation of the announced size instead of repeated doubling.
+  if (req.has_header("Content-Length"))
+    up.bytes.reserve(static_cast<std::size_t>(
+        std::min<std::uint64_t>(req.get_header_value<std::uint64_t>("Content-Length"), limit)));
   bool ok = true;
   if (req.is_multipart_form_data()) {
     int file_parts = 0;
@@ -153,7 +159,8 @@ struct WebServer::Impl {
       : model(m),
         options(std::move(o)),
         jobs(options.max_jobs, options.max_queue,
-             std::chrono::milliseconds(std::llround(options.queue_wait_s * 1000))) {}
+             std::chrono::milliseconds(std::llround(options.queue_wait_s * 1000))),
+        workers(options.max_jobs) {}
 
   void log(const std::string& line) const {
     if (options.log) options.log(line);
@@ -161,11 +168,14 @@ struct WebServer::Impl {
   void setup_routes();
   void handle_upload(const httplib::Request& req, httplib::Response& res,
                      const httplib::ContentReader& reader, bool png);
+  void run_job(const httplib::Request& req, httplib::Response& res, Upload up, AnalysisOptions ao,
+               bool png);
   nlohmann::json health() const;
 
   const GenreModel& model;
   ServerOptions options;
   JobLimiter jobs;
+  WorkerPool workers;
   httplib::Server http;
   Clock::time_point started = Clock::now();
   int port = -1;
@@ -209,6 +219,16 @@ void WebServer::Impl::handle_upload(const httplib::Request& req, httplib::Respon
   }
   AnalysisOptions ao;
   ao.max_spectrogram_s = options.max_spectrogram_s;
+  // The slot guarantees a free worker: the work starts at once on a pool thread.
+  workers.run([&] { run_job(req, res, std::move(up), ao, png); });
+  std::ostringstream timing;
+  timing.precision(1);
+  timing << std::fixed << "job;dur=" << ms_since(t0);
+  res.set_header("Server-Timing", timing.str());
+}
+
+void WebServer::Impl::run_job(const httplib::Request& req, httplib::Response& res, Upload up,
+                              AnalysisOptions ao, bool png) {
   if (png) {
     SpectrogramReply s =
         render_upload_spectrogram(model.info().features, std::move(up.bytes), up.name, ao);
@@ -225,10 +245,6 @@ void WebServer::Impl::handle_upload(const httplib::Request& req, httplib::Respon
     ApiReply r = analyse_upload(model, std::move(up.bytes), up.name, ao);
     send_json(res, r.status, r.body);
   }
-  std::ostringstream timing;
-  timing.precision(1);
-  timing << std::fixed << "job;dur=" << ms_since(t0);
-  res.set_header("Server-Timing", timing.str());
 }
 
 void WebServer::Impl::setup_routes() {
@@ -309,6 +325,7 @@ WebServer::WebServer(const GenreModel& model, ServerOptions options)
   if (o.max_upload_bytes == 0) throw Error("serve", "max_upload_bytes", "must be positive");
   if (o.queue_wait_s < 0) throw Error("serve", "queue_wait_s", "must not be negative");
   if (o.port < 0 || o.port > 65535) throw Error("serve", "port", "must be in [0, 65535]");
+  set_inference_threads(o.threads_per_job);
   const int threads = o.http_threads > 0 ? o.http_threads : o.max_jobs + o.max_queue + 4;
   // httplib takes ownership of the queue it is handed.
   impl_->http.new_task_queue = [threads] {
