@@ -235,24 +235,33 @@ async function analyse(file) {
   }
 }
 
+// One sentence from the model's training record (see lib/model/trainer.cpp): data, split,
+// epochs and held-out accuracy. Unknown or missing fields are left out.
 function describeTraining(t) {
   if (!t || typeof t !== "object") return "";
   const parts = [];
-  const data = t.dataset || t.data || t.data_dir;
-  if (data) parts.push(`Trained on ${typeof data === "string" ? data : data.name || data.path || JSON.stringify(data)}`);
-  const songs = t.n_songs || (t.dataset && t.dataset.n_songs);
-  if (songs) parts.push(`${songs} songs`);
-  if (t.split) parts.push(`split ${typeof t.split === "string" ? t.split : t.split.spec || ""}`.trim());
-  if (t.epochs) parts.push(`${t.epochs} epochs`);
-  // Any accuracy the training record carries, test set first.
-  const metrics = t.metrics || {};
-  for (const part of ["test", "valid", "validation"]) {
-    const m = metrics[part];
-    if (m && typeof m === "object") {
-      const acc = m.song_accuracy ?? m.accuracy ?? m.segment_accuracy;
-      if (typeof acc === "number") { parts.push(`${part} accuracy ${pct(acc)}`); break; }
+  const d = t.dataset;
+  if (typeof d === "string") {
+    parts.push(`Trained on ${d}`);
+  } else if (d && typeof d === "object") {
+    const name = String(d.root || d.name || "").replace(/\/+$/, "").split("/").pop();
+    let text = `Trained on ${name || "a dataset"}`;
+    if (d.n_songs) {
+      text += `: ${d.n_songs} songs`;
+      if (d.n_train !== undefined)
+        text += ` (${d.n_train} train / ${d.n_valid || 0} valid / ${d.n_test || 0} test)`;
     }
+    parts.push(text);
   }
+  if (typeof t.split === "string") parts.push(`split ${t.split}`);
+  if (t.epochs_run) parts.push(`${t.epochs_run} epochs`);
+  const test = t.test;
+  if (test && typeof test.song_accuracy === "number") {
+    parts.push(`test accuracy ${pct(test.song_accuracy)} on ${test.n_songs} held-out songs`);
+  } else if (t.final && typeof t.final.valid_song_acc === "number") {
+    parts.push(`validation accuracy ${pct(t.final.valid_song_acc)}`);
+  }
+  if (typeof t.date === "string") parts.push(t.date.slice(0, 10));
   return parts.join(" · ");
 }
 
