@@ -264,6 +264,16 @@ TEST(Server, LongSongsGetAPageSizedSpectrogram) {
   EXPECT_EQ(width, 1600);
 }
 
+TEST(Server, OddFileNamesAreKeptReadable) {
+  Served s;
+  auto c = s.client();
+  const std::vector<std::uint8_t> song = synthetic_wav(3.0);
+  auto r = post_file(c, "/api/predict", song, "dir/sub/caf\xe9 \x01song.wav");  // Latin-1 byte
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(body_json(r)["file"], "caf\xef\xbf\xbd song.wav");  // U+FFFD, no path, no control
+}
+
 TEST(Server, EmptyUploadsAre400) {
   Served s;
   auto c = s.client();

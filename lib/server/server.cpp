@@ -72,7 +72,9 @@ ApiReply error_reply(int status, const std::string& file, const std::string& mes
 void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(), "application/json");
+  // A file name need not be UTF-8: replace what is not rather than fail the reply.
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
 }
 
 std::string too_large_message(std::size_t limit) {
