@@ -15,9 +15,18 @@ std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n) {
 // ref: Park et al. 2019, SpecAugment (frequency and time masking; no time warping).
 void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
                     const std::vector<float>& fill, std::mt19937_64& rng) {
+  const std::size_t n = static_cast<std::size_t>(n_mels) * n_frames;
+  if (options.lowpass_prob > 0 && options.lowpass_min_band < n_mels &&
+      uniform01(rng) < options.lowpass_prob) {
+    const int lo = std::max(1, options.lowpass_min_band);
+    const int cutoff =
+        lo + static_cast<int>(uniform_index(rng, static_cast<std::uint64_t>(n_mels - lo)));
+    const float floor_db = *std::min_element(x, x + n);
+    std::fill(x + static_cast<std::size_t>(cutoff) * n_frames, x + n, floor_db);
+  }
   if (options.gain_db > 0) {
     const float gain = static_cast<float>((2 * uniform01(rng) - 1) * options.gain_db);
-    for (std::size_t i = 0; i < static_cast<std::size_t>(n_mels) * n_frames; ++i) x[i] += gain;
+    for (std::size_t i = 0; i < n; ++i) x[i] += gain;
   }
   auto fill_of = [&](int band) { return band < static_cast<int>(fill.size()) ? fill[band] : 0.0f; };
   for (int m = 0; m < options.freq_masks; ++m) {

@@ -13,6 +13,11 @@ struct AugmentOptions {
   int time_masks = 2;      // number of time masks per window
   int time_mask_max = 20;  // widest time mask, in frames
   double gain_db = 6.0;    // uniform random gain in [-gain_db, +gain_db] dB added to the window
+  // Band limiting, as in audio from low sample rates (a 16 kHz file has nothing above 8 kHz) or
+  // lossy codecs: with this probability, bands from a random cutoff in [lowpass_min_band,
+  // n_mels) up are set to the window's minimum (the top_db floor of silent bands).
+  double lowpass_prob = 0.3;
+  int lowpass_min_band = 96;  // ~5 kHz with 128 bands up to 11025 Hz
 };
 
 // A float in [0, 1) and an integer in [0, n) from the generator's raw output (the same on
@@ -20,8 +25,8 @@ struct AugmentOptions {
 double uniform01(std::mt19937_64& rng);
 std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n);
 
-// In place on x = [n_mels][n_frames] dB: adds the random gain, then sets masked bands/frames to
-// fill[band] (the band's training mean, so a masked cell normalises to 0).
+// In place on x = [n_mels][n_frames] dB: band-limits (see AugmentOptions), adds the random gain,
+// then sets masked bands/frames to fill[band] (the band's training mean: it normalises to 0).
 void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
                     const std::vector<float>& fill, std::mt19937_64& rng);
 

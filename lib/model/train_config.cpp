@@ -42,6 +42,8 @@ nlohmann::json TrainOptions::to_json() const {
                         {"time_masks", augment.time_masks},
                         {"time_mask_max", augment.time_mask_max},
                         {"gain_db", augment.gain_db},
+                        {"lowpass_prob", augment.lowpass_prob},
+                        {"lowpass_min_band", augment.lowpass_min_band},
                         {"ema_decay", ema_decay},
                         {"patience", patience},
                         {"eval_batch_size", eval_batch_size}};
@@ -64,6 +66,8 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   read_key(j, "time_masks", t.augment.time_masks, used);
   read_key(j, "time_mask_max", t.augment.time_mask_max, used);
   read_key(j, "gain_db", t.augment.gain_db, used);
+  read_key(j, "lowpass_prob", t.augment.lowpass_prob, used);
+  read_key(j, "lowpass_min_band", t.augment.lowpass_min_band, used);
   read_key(j, "ema_decay", t.ema_decay, used);
   read_key(j, "patience", t.patience, used);
   read_key(j, "eval_batch_size", t.eval_batch_size, used);
@@ -85,6 +89,9 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   if (t.augment.freq_masks < 0 || t.augment.time_masks < 0 || t.augment.freq_mask_max < 0 ||
       t.augment.time_mask_max < 0 || t.augment.gain_db < 0)
     fail("mask counts, mask widths and gain_db must be >= 0");
+  if (t.augment.lowpass_prob < 0 || t.augment.lowpass_prob > 1)
+    fail("lowpass_prob must be in [0, 1]");
+  if (t.augment.lowpass_min_band < 0) fail("lowpass_min_band must be >= 0");
   if (t.ema_decay < 0 || t.ema_decay >= 1) fail("ema_decay must be in [0, 1)");
   if (t.patience < 0) fail("patience must be >= 0");
   if (t.eval_batch_size < 1) fail("eval_batch_size must be >= 1");
