@@ -244,7 +244,10 @@ function describeTraining(t) {
   if (typeof d === "string") {
     parts.push(`Trained on ${d}`);
   } else if (d && typeof d === "object") {
-    const name = String(d.root || d.name || "").replace(/\/+$/, "").split("/").pop();
+    // The folder that names the dataset: ".../gtzan/genres_original" is "gtzan".
+    const dirs = String(d.root || d.name || "").split("/").filter((x) => x);
+    while (dirs.length > 1 && /^genres(_original)?$/.test(dirs[dirs.length - 1])) dirs.pop();
+    const name = dirs.pop();
     let text = `Trained on ${name || "a dataset"}`;
     if (d.n_songs) {
       text += `: ${d.n_songs} songs`;
