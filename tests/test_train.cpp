@@ -86,7 +86,7 @@ TEST(Train, LearnsSyntheticGenresQuickly) {
   ASSERT_TRUE(r.test_song_acc.has_value());
   EXPECT_EQ(r.n_test, 12u);
   EXPECT_GE(*r.test_song_acc, 0.9) << "segment accuracy " << *r.test_seg_acc;
-  EXPECT_LT(seconds, 45.0);
+  // Its time is reported, not asserted (timed assertions do not belong in tests).
   std::cerr << "smoke: test song accuracy " << *r.test_song_acc << ", segment accuracy "
             << *r.test_seg_acc << ", " << seconds << " s\n";
 
