@@ -105,6 +105,7 @@ int main(int argc, char** argv) {
     lo.crops_per_song = opt.crops_per_song;
     lo.augment = opt.augment;
     lo.fill = stats.mean;
+    lo.mixup_alpha = opt.mixup_alpha;
 
     // The full step: batches come from the background loader, epoch after epoch.
     std::uint64_t epoch = 0;

@@ -6,7 +6,8 @@
 # with exact per-segment features from the audio, as `genrec eval` does.
 # Prints per-fold song and segment accuracy and time, then the means.
 # Usage: scripts/cross_validate.sh [DATA_DIR] [FOLDS] [extra genrec train args...]
-#   env: BUILD_DIR (build), THREADS (2), SEED (42), CONFIG (configs/default.toml), OUT_DIR (temp)
+#   env: BUILD_DIR (build), THREADS (2), SEED (42), CONFIG (configs/default.toml), OUT_DIR (temp),
+#        GENREC (a genrec binary to use instead of building BUILD_DIR/bin/genrec)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${1:-$(cd .. && pwd)/shared/data/gtzan-mini}"
@@ -17,8 +18,11 @@ THREADS="${THREADS:-2}"
 SEED="${SEED:-42}"
 CONFIG="${CONFIG:-configs/default.toml}"
 [ -d "$DATA" ] || { echo "no dataset at $DATA" >&2; exit 1; }
-[ -f "$BUILD_DIR/CMakeCache.txt" ] || cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >&2
-cmake --build "$BUILD_DIR" -j"$(nproc)" --target genrec >&2
+if [ -z "${GENREC:-}" ]; then
+  [ -f "$BUILD_DIR/CMakeCache.txt" ] || cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >&2
+  cmake --build "$BUILD_DIR" -j"$(nproc)" --target genrec >&2
+  GENREC="$BUILD_DIR/bin/genrec"
+fi
 
 OUT_DIR="${OUT_DIR:-$(mktemp -d)}"
 mkdir -p "$OUT_DIR"
@@ -27,7 +31,7 @@ echo "cross-validation: $FOLDS folds of $DATA, seed $SEED, $THREADS threads, con
 RESULTS=()
 for ((k = 0; k < FOLDS; k++)); do
   start=$(date +%s.%N)
-  line=$("$BUILD_DIR/bin/genrec" --threads "$THREADS" train --data "$DATA" \
+  line=$("$GENREC" --threads "$THREADS" train --data "$DATA" \
            --out "$OUT_DIR/fold$k.genrec" --config "$CONFIG" --split "fold:$k/$FOLDS" \
            --seed "$SEED" --cache "$CACHE" "$@" 2> "$OUT_DIR/fold$k.log" | grep '^test songs') || {
     echo "fold $k failed; see $OUT_DIR/fold$k.log" >&2

@@ -24,6 +24,23 @@ void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& op
     const float floor_db = *std::min_element(x, x + n);
     std::fill(x + static_cast<std::size_t>(cutoff) * n_frames, x + n, floor_db);
   }
+  if (options.freq_shift_max > 0) {
+    const int shift = static_cast<int>(uniform_index(rng, 2 * options.freq_shift_max + 1)) -
+                      options.freq_shift_max;
+    if (shift != 0) {
+      // Row b takes row b - shift, clamped to the edges; rows are copied in an order that reads
+      // each source before it is overwritten.
+      auto row = [&](int b) { return x + static_cast<std::size_t>(b) * n_frames; };
+      if (shift > 0) {
+        for (int b = n_mels - 1; b >= 0; --b)
+          std::copy(row(std::max(0, b - shift)), row(std::max(0, b - shift)) + n_frames, row(b));
+      } else {
+        for (int b = 0; b < n_mels; ++b)
+          std::copy(row(std::min(n_mels - 1, b - shift)),
+                    row(std::min(n_mels - 1, b - shift)) + n_frames, row(b));
+      }
+    }
+  }
   if (options.gain_db > 0) {
     const float gain = static_cast<float>((2 * uniform01(rng) - 1) * options.gain_db);
     for (std::size_t i = 0; i < n; ++i) x[i] += gain;

@@ -18,6 +18,9 @@ struct AugmentOptions {
   // n_mels) up are set to the window's minimum (the top_db floor of silent bands).
   double lowpass_prob = 0.3;
   int lowpass_min_band = 96;  // ~5 kHz with 128 bands up to 11025 Hz
+  // Shift along the mel axis by a random whole number of bands in [-max, max] (edge bands
+  // repeated): a rough pitch/timbre change. 0: off.
+  int freq_shift_max = 0;
 };
 
 // A float in [0, 1) and an integer in [0, n) from the generator's raw output (the same on
@@ -25,8 +28,9 @@ struct AugmentOptions {
 double uniform01(std::mt19937_64& rng);
 std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n);
 
-// In place on x = [n_mels][n_frames] dB: band-limits (see AugmentOptions), adds the random gain,
-// then sets masked bands/frames to fill[band] (the band's training mean: it normalises to 0).
+// In place on x = [n_mels][n_frames] dB: band-limits (see AugmentOptions), shifts along the mel
+// axis, adds the random gain, then sets masked bands/frames to fill[band] (the band's training
+// mean: it normalises to 0).
 void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
                     const std::vector<float>& fill, std::mt19937_64& rng);
 

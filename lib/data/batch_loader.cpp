@@ -42,6 +42,25 @@ BatchLoader::~BatchLoader() {
   thread_.join();
 }
 
+void BatchLoader::mix(TrainBatch& batch, std::size_t window, std::mt19937_64& rng) const {
+  // ref: Zhang et al. 2018, mixup; lam >= 0.5 keeps the window's own label the main one.
+  std::gamma_distribution<double> gamma(options_.mixup_alpha, 1.0);
+  const std::vector<float> original = batch.x;
+  batch.y_mix.resize(batch.size);
+  batch.lam.resize(batch.size);
+  for (std::size_t i = 0; i < batch.size; ++i) {
+    const std::size_t j = uniform_index(rng, batch.size);
+    const double a = gamma(rng), b = gamma(rng);
+    const double l = a + b > 0 ? a / (a + b) : 1.0;
+    const auto lam = static_cast<float>(std::max(l, 1.0 - l));
+    float* x = batch.x.data() + i * window;
+    const float* other = original.data() + j * window;
+    for (std::size_t k = 0; k < window; ++k) x[k] = lam * x[k] + (1.0f - lam) * other[k];
+    batch.y_mix[i] = batch.y[j];
+    batch.lam[i] = lam;
+  }
+}
+
 void BatchLoader::produce() {
   try {
     const FeatureConfig& config = cache_.config();
@@ -51,6 +70,7 @@ void BatchLoader::produce() {
     const auto bs = static_cast<std::size_t>(options_.batch_size);
     // A stream of its own for the augmentation, so the plan and the masks stay independent.
     std::mt19937_64 rng(seed_ ^ 0x9E3779B97F4A7C15ull);
+    std::mt19937_64 mix_rng(seed_ ^ 0xD1B54A32D192ED03ull);
     for (std::size_t b = 0; b < n_batches_; ++b) {
       TrainBatch batch;
       const std::size_t begin = b * bs;
@@ -65,6 +85,7 @@ void BatchLoader::produce() {
           augment_window(x, n_mels, n_frames, options_.augment, options_.fill, rng);
         batch.y[i] = item.song->label;
       }
+      if (options_.mixup_alpha > 0) mix(batch, window, mix_rng);
       std::unique_lock<std::mutex> lock(mutex_);
       changed_.wait(lock, [&] { return stop_ || queue_.size() < options_.queue_capacity; });
       if (stop_) return;

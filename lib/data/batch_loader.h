@@ -22,6 +22,9 @@ struct LoaderOptions {
   AugmentOptions augment;  // applied to every window
   bool augment_enabled = true;
   std::vector<float> fill;  // per-band mask fill value (the normalisation mean)
+  // mixup (Zhang et al. 2018) within each batch: window i becomes lam*x_i + (1-lam)*x_j for a
+  // random j, lam = max(l, 1-l) with l ~ Beta(alpha, alpha). 0: off.
+  double mixup_alpha = 0.0;
   std::size_t queue_capacity = 4;
 };
 
@@ -29,6 +32,9 @@ struct TrainBatch {
   std::size_t size = 0;
   std::vector<float> x;         // [size][n_mels][frames_per_segment] dB
   std::vector<std::int64_t> y;  // [size] label indices
+  // With mixup only (else empty): the partner's label and the weight of y.
+  std::vector<std::int64_t> y_mix;
+  std::vector<float> lam;
 };
 
 class BatchLoader {
@@ -54,6 +60,7 @@ class BatchLoader {
     std::size_t offset;
   };
   void produce();
+  void mix(TrainBatch& batch, std::size_t window, std::mt19937_64& rng) const;
 
   const FeatureCache& cache_;
   LoaderOptions options_;

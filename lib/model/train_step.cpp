@@ -5,13 +5,14 @@
 namespace genrec {
 
 torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels,
-                                     double smoothing) {
+                                     double smoothing, bool reduce) {
   auto log_p = torch::log_softmax(logits, /*dim=*/1);
-  auto nll = -log_p.gather(/*dim=*/1, labels.unsqueeze(1)).squeeze(1);
-  if (smoothing <= 0) return nll.mean();
+  auto nll = -log_p.gather(/*dim=*/1, labels.unsqueeze(/*dim=*/1)).squeeze(/*dim=*/1);
+  if (smoothing <= 0) return reduce ? nll.mean() : nll;
   // ref: Szegedy et al. 2016; the same as torch.nn.CrossEntropyLoss(label_smoothing=s).
   auto uniform = -log_p.mean(/*dim=*/1);
-  return ((1.0 - smoothing) * nll + smoothing * uniform).mean();
+  auto per_window = (1.0 - smoothing) * nll + smoothing * uniform;
+  return reduce ? per_window.mean() : per_window;
 }
 
 StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch& batch, int n_mels,
@@ -22,7 +23,16 @@ StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch&
   auto x = torch::from_blob(batch.x.data(), {n, n_mels, n_frames});
   auto y = torch::from_blob(batch.y.data(), {n}, torch::kInt64);
   auto logits = net->forward(x);
-  auto loss = smoothed_cross_entropy(logits, y, label_smoothing);
+  torch::Tensor loss;
+  if (batch.lam.empty()) {
+    loss = smoothed_cross_entropy(logits, y, label_smoothing);
+  } else {
+    auto y_mix = torch::from_blob(batch.y_mix.data(), {n}, torch::kInt64);
+    auto lam = torch::from_blob(batch.lam.data(), {n});
+    loss = (lam * smoothed_cross_entropy(logits, y, label_smoothing, /*reduce=*/false) +
+            (1 - lam) * smoothed_cross_entropy(logits, y_mix, label_smoothing, /*reduce=*/false))
+               .mean();
+  }
   optimizer.zero_grad();
   loss.backward();
   optimizer.step();

@@ -13,11 +13,13 @@ struct StepResult {
   std::int64_t correct = 0;  // argmax hits of the batch (training mode, augmented)
 };
 
-// Cross-entropy against (1 - smoothing) * one-hot + smoothing / n_labels, averaged.
+// Cross-entropy against (1 - smoothing) * one-hot + smoothing / n_labels: the batch mean, or
+// one value per window with reduce = false.
 torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels,
-                                     double smoothing);
+                                     double smoothing, bool reduce = true);
 
 // Forward, loss, backward and optimizer.step() at learning rate `lr` (set on every group).
+// With mixup (batch.lam set) the loss weighs both labels of each window.
 StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch& batch, int n_mels,
                       int n_frames, double lr, double label_smoothing);
 

@@ -93,8 +93,8 @@ ValidScores validate(GenreCnn& net, const FeatureCache& cache, const std::vector
       auto x = torch::from_blob(buffer.data(), {static_cast<std::int64_t>(n), n_mels, n_frames});
       auto log_p = torch::log_softmax(net->forward(x), /*dim=*/1);
       auto y = torch::full({static_cast<std::int64_t>(n)}, f->label, torch::kInt64);
-      loss_sum -= log_p.gather(1, y.unsqueeze(1)).sum().item<double>();
-      seg_hits += log_p.argmax(1).eq(y).sum().item<std::int64_t>();
+      loss_sum -= log_p.gather(/*dim=*/1, y.unsqueeze(/*dim=*/1)).sum().item<double>();
+      seg_hits += log_p.argmax(/*dim=*/1).eq(y).sum().item<std::int64_t>();
       auto p = log_p.exp().sum(/*dim=*/0);
       song_probs = song_probs.defined() ? song_probs + p : p;
       n_windows += static_cast<std::int64_t>(n);
@@ -180,6 +180,7 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   loader_options.crops_per_song = opt.crops_per_song;
   loader_options.augment = opt.augment;
   loader_options.fill = stats.mean;
+  loader_options.mixup_alpha = opt.mixup_alpha;
   const std::int64_t batches_per_epoch = static_cast<std::int64_t>(
       BatchLoader::count_batches(train.size() * opt.crops_per_song, opt.batch_size));
   const std::int64_t total_steps = batches_per_epoch * opt.epochs;
@@ -300,6 +301,8 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   info.training = training;
   GenreModel model = make_genre_model(info, valid.empty() ? average : best);
 
+  // Saved before the test report, so a failure there never loses the trained model.
+  model.save(req.out);
   result.n_test = test.size();
   if (!test.empty()) {
     // Exact per-segment features from the audio, as `genrec eval` computes them.
@@ -310,8 +313,8 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
                                             {"song_accuracy", *result.test_song_acc},
                                             {"segment_accuracy", *result.test_seg_acc},
                                             {"failed", r.failed}};
+    model.save(req.out);
   }
-  model.save(req.out);
   if (!req.keep_checkpoint) {
     std::error_code ec;
     std::filesystem::remove(ckpt, ec);
