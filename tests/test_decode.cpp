@@ -83,7 +83,7 @@ TEST(DecodeErrors, NotAudio) {
   const std::string p = test::scratch_dir("err_text") + "/notes.wav";
   std::string text = "This is a text file, not a song.\n";
   write_bytes(p, std::vector<std::uint8_t>(text.begin(), text.end()));
-  expect_error(p, "unknown format");
+  expect_error(p, "not an audio file");
 }
 
 TEST(DecodeErrors, ZeroLengthAudio) {

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <system_error>
 
 #include "audio/error.h"
@@ -62,6 +63,16 @@ std::string open_failure_cause(SNDFILE* none) {
   return why;
 }
 
+// A text file (no NUL byte in its first 512 bytes; no audio container's header is like that,
+// NIST SPHERE's text header aside) is refused before libsndfile sees it: its last resort, the
+// MPEG decoder, would otherwise print resync notes to stderr for every such file.
+bool looks_like_text(const std::uint8_t* p, std::size_t n) {
+  if (n == 0 || (n >= 4 && std::memcmp(p, "NIST", 4) == 0)) return false;
+  return std::find(p, p + std::min<std::size_t>(n, 512), 0) == p + std::min<std::size_t>(n, 512);
+}
+
+constexpr const char* kTextCause = "not an audio file (it looks like text)";
+
 }  // namespace
 
 struct Decoder::Impl {
@@ -104,6 +115,13 @@ Decoder Decoder::open_file(const std::string& path) {
   auto impl = std::make_unique<Impl>();
   impl->name = path;
   SF_INFO si{};
+  {
+    std::ifstream head(path, std::ios::binary);
+    std::vector<std::uint8_t> first(512);
+    head.read(reinterpret_cast<char*>(first.data()), static_cast<std::streamsize>(first.size()));
+    if (looks_like_text(first.data(), static_cast<std::size_t>(head.gcount())))
+      throw Error("decode", path, kTextCause);
+  }
   impl->sf = sf_open(path.c_str(), SFM_READ, &si);
   impl->check_opened(si);
   return Decoder(std::move(impl));
@@ -111,6 +129,7 @@ Decoder Decoder::open_file(const std::string& path) {
 
 Decoder Decoder::open_memory(std::vector<std::uint8_t> bytes, const std::string& name) {
   if (bytes.empty()) throw Error("decode", name, "empty file");
+  if (looks_like_text(bytes.data(), bytes.size())) throw Error("decode", name, kTextCause);
   auto impl = std::make_unique<Impl>();
   impl->name = name;
   impl->memory = std::make_unique<MemoryFile>();
