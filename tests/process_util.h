@@ -30,11 +30,9 @@ inline std::string slurp(const std::string& path) {
   return s.str();
 }
 
-// Runs genrec with args (no shell), feeding `input` on stdin.
-inline RunResult run_genrec(const std::vector<std::string>& args, const std::string& input = "") {
-  const std::string dir = scratch_dir("run_genrec_" + std::to_string(::getpid()));
-  const std::string in = dir + "/in", out = dir + "/out", err = dir + "/err";
-  std::ofstream(in) << input;
+// Starts genrec with args (no shell), stdin/stdout/stderr redirected to files; returns its pid.
+inline pid_t spawn_genrec(const std::vector<std::string>& args, const std::string& in,
+                          const std::string& out, const std::string& err) {
   pid_t pid = ::fork();
   if (pid == 0) {
     if (!std::freopen(in.c_str(), "r", stdin) || !std::freopen(out.c_str(), "w", stdout) ||
@@ -48,12 +46,25 @@ inline RunResult run_genrec(const std::vector<std::string>& args, const std::str
     ::execv(argv[0], argv.data());
     ::_exit(127);
   }
-  RunResult r;
+  return pid;
+}
+
+// Waits for a child; its exit code, or 128 + the signal that ended it. Fills peak RSS if given.
+inline int wait_exit_code(pid_t pid, long* peak_rss_kb = nullptr) {
   int status = 0;
   struct rusage usage {};
   ::wait4(pid, &status, 0, &usage);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.peak_rss_kb = usage.ru_maxrss;
+  if (peak_rss_kb) *peak_rss_kb = usage.ru_maxrss;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// Runs genrec with args (no shell), feeding `input` on stdin.
+inline RunResult run_genrec(const std::vector<std::string>& args, const std::string& input = "") {
+  const std::string dir = scratch_dir("run_genrec_" + std::to_string(::getpid()));
+  const std::string in = dir + "/in", out = dir + "/out", err = dir + "/err";
+  std::ofstream(in) << input;
+  RunResult r;
+  r.exit_code = wait_exit_code(spawn_genrec(args, in, out, err), &r.peak_rss_kb);
   r.out = slurp(out);
   r.err = slurp(err);
   return r;

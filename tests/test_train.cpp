@@ -16,42 +16,18 @@
 #include "data/synth.h"
 #include "model/genre_model.h"
 #include "model/trainer.h"
+#include "process_util.h"
 #include "test_util.h"
 
 namespace genrec {
 namespace {
 
-std::string genrec_binary() { return std::string(GENREC_BINARY_DIR) + "/bin/genrec"; }
+using test::slurp;
+using test::wait_exit_code;
 
 // Starts the genrec binary with stdout/stderr to files; returns the child's pid.
 pid_t spawn_genrec(const std::vector<std::string>& args, const std::string& log_prefix) {
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    if (!std::freopen((log_prefix + ".out").c_str(), "w", stdout) ||
-        !std::freopen((log_prefix + ".err").c_str(), "w", stderr))
-      ::_exit(127);
-    std::vector<std::string> all = {genrec_binary()};
-    all.insert(all.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (std::string& a : all) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(argv[0], argv.data());
-    ::_exit(127);
-  }
-  return pid;
-}
-
-int wait_exit_code(pid_t pid) {
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return test::spawn_genrec(args, "/dev/null", log_prefix + ".out", log_prefix + ".err");
 }
 
 std::vector<float> fixed_inputs(std::size_t batch) {
