@@ -32,17 +32,28 @@ class GenreCnn(nn.Module):
             layers.append(nn.MaxPool2d(2))
         self.blocks = nn.Sequential(*layers)
         self.pooling = arch.get("pooling", "avgmax")
+        self.relative = arch.get("input_reference", "absolute") == "window_max"
         self.dropout = nn.Dropout(arch.get("dropout", 0.3))
-        width = c_in * (2 if self.pooling == "avgmax" else 1)
+        if self.pooling == "time_avgmax":
+            bins = n_mels
+            for _ in arch.get("channels", [16, 32, 64, 128]):
+                bins //= 2
+            width = 2 * c_in * max(1, bins)
+        else:
+            width = c_in * (2 if self.pooling == "avgmax" else 1)
         self.head = nn.Linear(width, n_labels)
 
     def forward(self, x):
+        if self.relative:
+            x = x - x.amax((1, 2), keepdim=True)
         x = (x - self.norm_mean.view(1, -1, 1)) / self.norm_std.view(1, -1, 1)
         x = self.blocks(x.unsqueeze(1))
         if self.pooling == "avg":
             p = x.mean((2, 3))
         elif self.pooling == "max":
             p = x.amax((2, 3))
+        elif self.pooling == "time_avgmax":
+            p = torch.cat([x.mean(3), x.amax(3)], 1).flatten(1)
         else:
             p = torch.cat([x.mean((2, 3)), x.amax((2, 3))], 1)
         return self.head(self.dropout(p))

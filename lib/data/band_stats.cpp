@@ -1,12 +1,14 @@
 #include "data/band_stats.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "audio/error.h"
 
 namespace genrec {
 
-BandStats band_stats(const FeatureCache& cache, const std::vector<int>& songs) {
+BandStats band_stats(const FeatureCache& cache, const std::vector<int>& songs,
+                     bool relative_to_max) {
   const FeatureConfig& config = cache.config();
   const int n_mels = config.n_mels;
   const std::size_t n_frames = config.frames_per_segment();
@@ -18,6 +20,10 @@ BandStats band_stats(const FeatureCache& cache, const std::vector<int>& songs) {
     if (!f) continue;
     for (std::size_t offset : train_frame_offsets(*f, config)) {
       cut_segment(*f, offset, config, window.data());
+      if (relative_to_max) {
+        const float peak = *std::max_element(window.begin(), window.end());
+        for (float& v : window) v -= peak;
+      }
       for (int b = 0; b < n_mels; ++b) {
         const float* row = window.data() + static_cast<std::size_t>(b) * n_frames;
         for (std::size_t t = 0; t < n_frames; ++t) {

@@ -13,7 +13,9 @@ struct BandStats {
 };
 
 // Over every training window (train_frame_offsets, floored as cut_segment gives them) of the
-// given songs (indices into the dataset). Throws genrec::Error("data", "stats", ...) when empty.
-BandStats band_stats(const FeatureCache& cache, const std::vector<int>& songs);
+// given songs (indices into the dataset); with relative_to_max, of each window minus its maximum
+// (the model's "window_max" input). Throws genrec::Error("data", "stats", ...) when empty.
+BandStats band_stats(const FeatureCache& cache, const std::vector<int>& songs,
+                     bool relative_to_max = false);
 
 }  // namespace genrec

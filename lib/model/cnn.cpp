@@ -24,17 +24,21 @@ GenreCnnImpl::GenreCnnImpl(const CnnConfig& config, int n_mels, int n_labels) : 
   }
   blocks_ = register_module("blocks", blocks);
   dropout_ = register_module("dropout", nn::Dropout(config.dropout));
-  head_ = register_module("head", nn::Linear(config.pooled_features(), n_labels));
+  head_ = register_module("head", nn::Linear(config.pooled_features(n_mels), n_labels));
 }
 
 torch::Tensor GenreCnnImpl::forward(const torch::Tensor& logmel) {
-  auto x = (logmel - norm_mean_.view({1, -1, 1})) / norm_std_.view({1, -1, 1});
+  auto x = logmel;
+  if (config_.input_reference == "window_max") x = x - x.amax(/*dim=*/{1, 2}, /*keepdim=*/true);
+  x = (x - norm_mean_.view({1, -1, 1})) / norm_std_.view({1, -1, 1});
   x = blocks_->forward(x.unsqueeze(1));  // [B][C][F'][T']
   torch::Tensor pooled;
   if (config_.pooling == "avg") {
     pooled = x.mean({2, 3});
   } else if (config_.pooling == "max") {
     pooled = x.amax({2, 3});
+  } else if (config_.pooling == "time_avgmax") {
+    pooled = torch::cat({x.mean(/*dim=*/3), x.amax(/*dim=*/3)}, /*dim=*/1).flatten(/*start_dim=*/1);
   } else {
     pooled = torch::cat({x.mean({2, 3}), x.amax({2, 3})}, /*dim=*/1);
   }

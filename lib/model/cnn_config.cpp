@@ -1,5 +1,7 @@
 #include "model/cnn_config.h"
 
+#include <algorithm>
+
 #include "audio/error.h"
 
 namespace genrec {
@@ -10,7 +12,8 @@ nlohmann::json CnnConfig::to_json() const {
                         {"convs_per_block", convs_per_block},
                         {"kernel_size", kernel_size},
                         {"dropout", dropout},
-                        {"pooling", pooling}};
+                        {"pooling", pooling},
+                        {"input_reference", input_reference}};
 }
 
 CnnConfig CnnConfig::from_json(const nlohmann::json& j) {
@@ -44,8 +47,14 @@ CnnConfig CnnConfig::from_json(const nlohmann::json& j) {
     } else if (key == "pooling") {
       if (!value.is_string()) fail("pooling must be a string");
       c.pooling = value.get<std::string>();
-      if (c.pooling != "avg" && c.pooling != "max" && c.pooling != "avgmax")
-        fail("pooling must be \"avg\", \"max\" or \"avgmax\"");
+      if (c.pooling != "avg" && c.pooling != "max" && c.pooling != "avgmax" &&
+          c.pooling != "time_avgmax")
+        fail("pooling must be \"avg\", \"max\", \"avgmax\" or \"time_avgmax\"");
+    } else if (key == "input_reference") {
+      if (!value.is_string()) fail("input_reference must be a string");
+      c.input_reference = value.get<std::string>();
+      if (c.input_reference != "absolute" && c.input_reference != "window_max")
+        fail("input_reference must be \"absolute\" or \"window_max\"");
     } else {
       fail("unknown key '" + key + "'");
     }
@@ -54,6 +63,13 @@ CnnConfig CnnConfig::from_json(const nlohmann::json& j) {
   return c;
 }
 
-int CnnConfig::pooled_features() const { return channels.back() * (pooling == "avgmax" ? 2 : 1); }
+int CnnConfig::pooled_features(int n_mels) const {
+  if (pooling == "time_avgmax") {
+    int bins = n_mels;
+    for (std::size_t i = 0; i < channels.size(); ++i) bins /= 2;  // each block's 2x2 max pool
+    return 2 * channels.back() * std::max(1, bins);
+  }
+  return channels.back() * (pooling == "avgmax" ? 2 : 1);
+}
 
 }  // namespace genrec

@@ -165,8 +165,11 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   torch::set_num_threads(threads);
   torch::manual_seed(req.seed);
   GenreCnn net(config.model, n_mels, n_labels);
-  const BandStats stats = band_stats(cache, train);
-  net->set_normalization(stats.mean, stats.std);
+  const BandStats stats = band_stats(cache, train);  // raw dB: the masks' fill values
+  const BandStats input_stats = config.model.input_reference == "window_max"
+                                    ? band_stats(cache, train, /*relative_to_max=*/true)
+                                    : stats;
+  net->set_normalization(input_stats.mean, input_stats.std);
   GenreCnn average(config.model, n_mels, n_labels), best(config.model, n_mels, n_labels);
   copy_weights(average, net);
   copy_weights(best, net);
