@@ -17,10 +17,10 @@
 #include "data/dataset.h"
 #include "data/feature_cache.h"
 #include "data/synth.h"
-#include "model/allocator_tuning.h"
 #include "model/train_config.h"
-#include "model/train_step.h"
-#include "model/weight_average.h"
+#include "train/allocator_tuning.h"
+#include "train/train_step.h"
+#include "train/weight_average.h"
 
 namespace {
 
@@ -90,10 +90,10 @@ int main(int argc, char** argv) {
     const int n_mels = config.features.n_mels;
     const int n_frames = static_cast<int>(config.features.frames_per_segment());
     const int n_labels = static_cast<int>(cache.labels().size());
-    GenreCnn net(config.model, n_mels, n_labels);
+    GenreCnn net(config.model, config.features, n_labels);
     const BandStats stats = band_stats(cache, songs);
     net->set_normalization(stats.mean, stats.std);
-    GenreCnn average(config.model, n_mels, n_labels);
+    GenreCnn average(config.model, config.features, n_labels);
     copy_weights(average, net);
     WeightAverage ema(average, opt.ema_decay);
     torch::optim::AdamW optimizer(

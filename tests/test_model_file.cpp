@@ -1,5 +1,6 @@
-// The model file: save -> load gives identical logits; truncated, foreign, corrupt and
+// The model file: save -> load gives identical logits; truncated, foreign, corrupt, old and
 // newer-version files fail with a clear genrec::Error naming the file and the cause.
+// The torch-free inference network computes what the LibTorch module computes.
 // Also: configs/default.toml is exactly the built-in defaults, and bad configs are rejected.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
@@ -10,16 +11,40 @@
 
 #include "audio/error.h"
 #include "audio/wav_writer.h"
-#include "model/cnn.h"
 #include "model/feature_config_json.h"
 #include "model/genre_model.h"
-#include "model/genre_model_impl.h"
+#include "model/install_paths.h"
 #include "model/model_describe.h"
 #include "model/train_config.h"
 #include "test_util.h"
+#include "train/cnn.h"
+#include "train/module_tensors.h"
 
 namespace genrec {
 namespace {
+
+// A LibTorch module with random weights and non-trivial normalisation and batch-norm
+// statistics (so they must travel too), in eval mode.
+GenreCnn random_module(const CnnConfig& arch, const FeatureConfig& features, int n_labels) {
+  GenreCnn net(arch, features, n_labels);
+  std::vector<float> mean(features.n_mels), std(features.n_mels);
+  for (int b = 0; b < features.n_mels; ++b) {
+    mean[b] = -40.0f + 0.1f * b;
+    std[b] = 10.0f + 0.05f * b;
+  }
+  net->set_normalization(mean, std);
+  torch::NoGradGuard no_grad;
+  for (auto& buffer : net->named_buffers())
+    if (buffer.key().find("running_var") != std::string::npos)
+      buffer.value().uniform_(0.5, 2.0);
+    else if (buffer.key().find("running_mean") != std::string::npos)
+      buffer.value().uniform_(-0.5, 0.5);
+  for (auto& p : net->named_parameters())
+    if (p.key().find("blocks") != std::string::npos && p.value().dim() == 1)
+      p.value().uniform_(0.5, 1.5);  // batch-norm scales away from 1
+  net->eval();
+  return net;
+}
 
 GenreModel random_model(const CnnConfig& arch = {}) {
   torch::manual_seed(7);
@@ -28,23 +53,8 @@ GenreModel random_model(const CnnConfig& arch = {}) {
   info.labels = {"ambient", "chiptune", "metal"};
   info.arch = arch.to_json();
   info.training = {{"seed", 7}, {"split", "song:0.8/0.1/0.1"}};
-  GenreCnn net(arch, info.features.n_mels, static_cast<int>(info.labels.size()));
-  // Non-trivial normalisation and batch-norm statistics, so they must round-trip too.
-  std::vector<float> mean(info.features.n_mels), std(info.features.n_mels);
-  for (int b = 0; b < info.features.n_mels; ++b) {
-    mean[b] = -40.0f + 0.1f * b;
-    std[b] = 10.0f + 0.05f * b;
-  }
-  net->set_normalization(mean, std);
-  {
-    torch::NoGradGuard no_grad;
-    for (auto& buffer : net->named_buffers())
-      if (buffer.key().find("running_var") != std::string::npos)
-        buffer.value().uniform_(0.5, 2.0);
-      else if (buffer.key().find("running_mean") != std::string::npos)
-        buffer.value().uniform_(-0.5, 0.5);
-  }
-  return make_genre_model(info, net);
+  const GenreCnn net = random_module(arch, info.features, static_cast<int>(info.labels.size()));
+  return model_from_module(info, net);
 }
 
 std::vector<float> random_logmel(std::size_t batch, unsigned seed) {
@@ -102,7 +112,7 @@ TEST(ModelFile, SaveLoadGivesIdenticalLogitsAndInfo) {
   EXPECT_EQ(loaded.info().features.key(), FeatureConfig{}.key());
   EXPECT_EQ(loaded.info().arch, model.info().arch);
   EXPECT_EQ(loaded.info().training.at("seed"), 7);
-  EXPECT_EQ(loaded.info().format_version, 1);
+  EXPECT_EQ(loaded.info().format_version, 2);
 
   const nlohmann::json d = loaded.describe();
   EXPECT_EQ(d.at("file"), path);
@@ -110,6 +120,67 @@ TEST(ModelFile, SaveLoadGivesIdenticalLogitsAndInfo) {
   std::ostringstream text;
   write_model_description(text, d);
   EXPECT_NE(text.str().find("ambient, chiptune, metal (3)"), std::string::npos) << text.str();
+}
+
+// The inference network (implicit-GEMM convolutions, folded batch norm) against LibTorch's
+// forward pass of the same module, over every architecture option.
+TEST(ModelFile, InferenceMatchesLibTorchForward) {
+  std::vector<CnnConfig> archs(6);
+  archs[1].pooling = "avg";
+  archs[2].pooling = "max";
+  archs[3].pooling = "time_avgmax";
+  archs[3].input_reference = "window_max";
+  archs[4].channels = {6, 10, 12};  // channel counts that are not multiples of the GEMM tile
+  archs[4].convs_per_block = 2;
+  archs[4].kernel_size = 5;
+  archs[5].max_input_hz = 7500;
+  const FeatureConfig features;
+  torch::manual_seed(11);
+  for (std::size_t a = 0; a < archs.size(); ++a) {
+    SCOPED_TRACE("architecture " + archs[a].to_json().dump());
+    GenreCnn net = random_module(archs[a], features, 4);
+    ModelInfo info;
+    info.labels = {"a", "b", "c", "d"};
+    info.arch = archs[a].to_json();
+    const GenreModel model = model_from_module(info, net);
+    const std::size_t batch = 3;
+    const auto x = random_logmel(batch, static_cast<unsigned>(20 + a));
+    c10::InferenceMode guard;
+    const torch::Tensor expected =
+        net->forward(torch::from_blob(const_cast<float*>(x.data()), {3, 128, 130})).contiguous();
+    for (int threads : {1, 2}) {
+      const auto got = model.logits(x.data(), batch, threads);
+      ASSERT_EQ(got.size(), static_cast<std::size_t>(expected.numel()));
+      float scale = 0;
+      for (std::size_t i = 0; i < got.size(); ++i)
+        scale = std::max(scale, std::abs(expected.data_ptr<float>()[i]));
+      ASSERT_GT(scale, 1e-3f);
+      for (std::size_t i = 0; i < got.size(); ++i)
+        EXPECT_NEAR(got[i], expected.data_ptr<float>()[i], 2e-5f * scale + 1e-6f) << i;
+    }
+  }
+}
+
+TEST(ModelFile, WeightsThatDoNotFitTheArchitectureAreRefused) {
+  const GenreModel model = random_model();
+  auto expect_refused = [&](TensorList tensors, const std::string& cause) {
+    try {
+      GenreModel(model.info(), std::move(tensors));
+      ADD_FAILURE() << "accepted weights lacking: " << cause;
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find(cause), std::string::npos) << e.what();
+    }
+  };
+  TensorList missing = model.tensors();
+  missing.erase(missing.begin() + 3);
+  expect_refused(missing, "is missing");
+  TensorList misshapen = model.tensors();
+  misshapen.back().shape = {2, 2};
+  misshapen.back().values.resize(4);
+  expect_refused(misshapen, "has shape [2, 2]");
+  TensorList extra = model.tensors();
+  extra.push_back({"blocks.99.weight", {1}, {0.0f}});
+  expect_refused(extra, "is not part of the architecture");
 }
 
 TEST(ModelFile, ConcurrentInferenceMatchesSerial) {
@@ -151,7 +222,7 @@ TEST(ModelFile, ForeignFilesAreReported) {
   expect_load_error(dir + "/noise.bin", "not a genrec model file");
   // A LibTorch archive on its own (what torch::save writes) is not a model file either.
   torch::serialize::OutputArchive archive;
-  GenreCnn net(CnnConfig{}, 128, 3);
+  GenreCnn net(CnnConfig{}, FeatureConfig{}, 3);
   net->save(archive);
   archive.save_to(dir + "/weights.pt");
   expect_load_error(dir + "/weights.pt", "not a genrec model file");
@@ -165,9 +236,14 @@ TEST(ModelFile, NewerVersionAndCorruptionAreReported) {
   std::string bytes = read_bytes(good);
 
   std::string newer = bytes;
-  newer[8] = 2;  // the u32 format version follows the 8-byte magic
+  newer[8] = 3;  // the u32 format version follows the 8-byte magic
   write_bytes(dir + "/newer.genrec", newer);
-  expect_load_error(dir + "/newer.genrec", "format version 2 is newer than this genrec reads (1)");
+  expect_load_error(dir + "/newer.genrec", "format version 3 is newer than this genrec reads (2)");
+  std::string older = bytes;
+  older[8] = 1;
+  write_bytes(dir + "/older.genrec", older);
+  expect_load_error(dir + "/older.genrec",
+                    "format version 1 (LibTorch archive weights) is no longer read");
 
   std::string flipped = bytes;
   flipped[bytes.size() / 2] ^= 0x5a;

@@ -8,6 +8,7 @@
 #include "audio/segmenter.h"
 #include "audio/wav_writer.h"
 #include "model/genre_model.h"
+#include "model/install_paths.h"
 #include "model/predictor.h"
 #include "test_util.h"
 

@@ -18,8 +18,8 @@
 
 #include "audio/wav_writer.h"
 #include "model/genre_model.h"
-#include "model/genre_model_impl.h"
 #include "model/predictor.h"
+#include "model_util.h"
 #include "report/predict_format.h"
 #include "server/job_limiter.h"
 #include "server/server.h"
@@ -35,22 +35,12 @@ using nlohmann::json;
 const std::vector<std::string> kLabels = {"blues", "classical", "country", "disco",  "hiphop",
                                           "jazz",  "metal",     "pop",     "reggae", "rock"};
 
-// One small untrained model shared by every test (loading torch once is slow enough).
+// One small untrained model shared by every test.
 const GenreModel& test_model() {
   static const GenreModel model = [] {
-    torch::manual_seed(7);
-    ModelInfo info;
-    info.format_version = 1;
-    info.name = "test-random-cnn";
-    info.labels = kLabels;
     CnnConfig arch;
     arch.channels = {8, 16};
-    GenreCnn net(arch, info.features.n_mels, static_cast<int>(kLabels.size()));
-    net->set_normalization(std::vector<float>(info.features.n_mels, -40.0f),
-                           std::vector<float>(info.features.n_mels, 20.0f));
-    info.arch = arch.to_json();
-    info.training = {{"dataset", "none (random weights for tests)"}};
-    return make_genre_model(info, net);
+    return test::random_genre_model(arch, kLabels);
   }();
   return model;
 }

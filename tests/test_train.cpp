@@ -15,9 +15,9 @@
 
 #include "data/synth.h"
 #include "model/genre_model.h"
-#include "model/trainer.h"
 #include "process_util.h"
 #include "test_util.h"
+#include "train/trainer.h"
 
 namespace genrec {
 namespace {

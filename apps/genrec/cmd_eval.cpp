@@ -9,6 +9,7 @@
 #include "data/split.h"
 #include "model/evaluate.h"
 #include "model/genre_model.h"
+#include "model/install_paths.h"
 #include "report/confusion_plot.h"
 
 namespace genrec::cli {

@@ -5,6 +5,7 @@
 
 #include "commands.h"
 #include "model/genre_model.h"
+#include "model/install_paths.h"
 #include "model/model_describe.h"
 
 namespace genrec::cli {

@@ -7,6 +7,7 @@
 #include "audio/input_list.h"
 #include "commands.h"
 #include "model/genre_model.h"
+#include "model/install_paths.h"
 #include "model/predictor.h"
 #include "report/predict_format.h"
 

@@ -3,6 +3,7 @@
 
 #include "commands.h"
 #include "model/genre_model.h"
+#include "model/install_paths.h"
 #include "server/server.h"
 #include "server/stop_signals.h"
 

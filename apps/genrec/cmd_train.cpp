@@ -3,7 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.h"
-#include "model/trainer.h"
+#include "model/train_library.h"
 #include "progress_bar.h"
 
 namespace genrec::cli {
@@ -31,7 +31,7 @@ void run_train(TrainRequest request, const GlobalOptions& global) {
                  m.n_epochs, m.loss, percent(m.train_seg_acc), valid, m.lr, m.seconds,
                  m.best ? " *" : "");
   };
-  const TrainResult r = train_model(request, callbacks);
+  const TrainResult r = train_with_library(request, callbacks);
   bar.clear();
   spdlog::info("saved {} (weights of epoch {}, {} epochs run{}) in {:.1f}s", r.model_path,
                r.best_epoch, r.epochs_run, r.stopped_early ? ", stopped early" : "", r.seconds);

@@ -24,15 +24,27 @@ double mel_to_hz(double mel) {
   return kFSp * mel;
 }
 
+std::vector<double> mel_band_edges_hz(int n_mels, double fmin, double fmax) {
+  const double mmin = hz_to_mel(fmin), mmax = hz_to_mel(fmax);
+  std::vector<double> pts(static_cast<std::size_t>(n_mels + 2));
+  for (int i = 0; i < n_mels + 2; ++i) pts[i] = mel_to_hz(mmin + (mmax - mmin) * i / (n_mels + 1));
+  return pts;
+}
+
+int mel_bands_below(int n_mels, double fmin, double fmax, double hz) {
+  const std::vector<double> edges = mel_band_edges_hz(n_mels, fmin, fmax);
+  int n = 0;
+  while (n < n_mels && edges[static_cast<std::size_t>(n) + 2] <= hz) ++n;
+  return n;
+}
+
 MelFilterbank::MelFilterbank(int sample_rate, int n_fft, int n_mels, double fmin, double fmax)
     : n_bins_(n_fft / 2 + 1) {
   // ref: librosa.filters.mel(htk=False, norm="slaney"): triangles between n_mels+2 points
   // evenly spaced in mel, each scaled by 2 / (upper_hz - lower_hz) to unit area.
   std::vector<double> fft_hz(static_cast<std::size_t>(n_bins_));
   for (int k = 0; k < n_bins_; ++k) fft_hz[k] = static_cast<double>(sample_rate) * k / n_fft;
-  const double mmin = hz_to_mel(fmin), mmax = hz_to_mel(fmax);
-  std::vector<double> pts(static_cast<std::size_t>(n_mels + 2));
-  for (int i = 0; i < n_mels + 2; ++i) pts[i] = mel_to_hz(mmin + (mmax - mmin) * i / (n_mels + 1));
+  const std::vector<double> pts = mel_band_edges_hz(n_mels, fmin, fmax);
   start_.resize(static_cast<std::size_t>(n_mels));
   weights_.resize(static_cast<std::size_t>(n_mels));
   for (int m = 0; m < n_mels; ++m) {

@@ -14,6 +14,12 @@ namespace genrec {
 double hz_to_mel(double hz);
 double mel_to_hz(double mel);
 
+// The n_mels + 2 band edges of filters.mel in Hz, evenly spaced in mel from fmin to fmax:
+// band m rises from edge m, peaks at edge m + 1 and falls to zero at edge m + 2.
+std::vector<double> mel_band_edges_hz(int n_mels, double fmin, double fmax);
+// How many of the lowest bands end at or below hz (their filters see nothing above it).
+int mel_bands_below(int n_mels, double fmin, double fmax, double hz);
+
 // Sparse triangular filters: band m has weights[m] over bins [start[m], start[m]+size).
 class MelFilterbank {
  public:

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "audio/error.h"
+#include "audio/mel.h"
 
 namespace genrec {
 
@@ -13,7 +14,8 @@ nlohmann::json CnnConfig::to_json() const {
                         {"kernel_size", kernel_size},
                         {"dropout", dropout},
                         {"pooling", pooling},
-                        {"input_reference", input_reference}};
+                        {"input_reference", input_reference},
+                        {"max_input_hz", max_input_hz}};
 }
 
 CnnConfig CnnConfig::from_json(const nlohmann::json& j) {
@@ -55,6 +57,10 @@ CnnConfig CnnConfig::from_json(const nlohmann::json& j) {
       c.input_reference = value.get<std::string>();
       if (c.input_reference != "absolute" && c.input_reference != "window_max")
         fail("input_reference must be \"absolute\" or \"window_max\"");
+    } else if (key == "max_input_hz") {
+      if (!value.is_number() || value.get<double>() < 0)
+        fail("max_input_hz must be a number >= 0 (0: every band)");
+      c.max_input_hz = value.get<double>();
     } else {
       fail("unknown key '" + key + "'");
     }
@@ -63,13 +69,62 @@ CnnConfig CnnConfig::from_json(const nlohmann::json& j) {
   return c;
 }
 
-int CnnConfig::pooled_features(int n_mels) const {
+int CnnConfig::input_bands(const FeatureConfig& features) const {
+  if (max_input_hz <= 0) return features.n_mels;
+  const int n = mel_bands_below(features.n_mels, features.fmin, features.fmax_hz(), max_input_hz);
+  if (n < 1)
+    throw Error("config", "model",
+                "max_input_hz " + std::to_string(max_input_hz) + " leaves no mel band");
+  return n;
+}
+
+int CnnConfig::pooled_features(int bands) const {
   if (pooling == "time_avgmax") {
-    int bins = n_mels;
+    int bins = bands;
     for (std::size_t i = 0; i < channels.size(); ++i) bins /= 2;  // each block's 2x2 max pool
     return 2 * channels.back() * std::max(1, bins);
   }
   return channels.back() * (pooling == "avgmax" ? 2 : 1);
+}
+
+}  // namespace genrec
+
+namespace genrec {
+
+std::vector<ConvLayerSpec> CnnConfig::conv_layers() const {
+  std::vector<ConvLayerSpec> layers;
+  int index = 0, in_channels = 1;
+  for (int out_channels : channels) {
+    for (int i = 0; i < convs_per_block; ++i) {
+      ConvLayerSpec l;
+      l.conv = "blocks." + std::to_string(index);
+      l.norm = "blocks." + std::to_string(index + 1);
+      l.in_channels = in_channels;
+      l.out_channels = out_channels;
+      l.pool_after = i + 1 == convs_per_block;
+      layers.push_back(l);
+      index += 3;  // conv, batch norm, ReLU
+      in_channels = out_channels;
+    }
+    ++index;  // max pool
+  }
+  return layers;
+}
+
+std::vector<TensorSpec> CnnConfig::tensor_specs(const FeatureConfig& features, int n_labels) const {
+  const std::int64_t bands = input_bands(features);
+  std::vector<TensorSpec> specs{{"norm_mean", {bands}, false}, {"norm_std", {bands}, false}};
+  for (const ConvLayerSpec& l : conv_layers()) {
+    const std::int64_t out = l.out_channels;
+    specs.push_back({l.conv + ".weight", {out, l.in_channels, kernel_size, kernel_size}, true});
+    specs.push_back({l.norm + ".weight", {out}, true});
+    specs.push_back({l.norm + ".bias", {out}, true});
+    specs.push_back({l.norm + ".running_mean", {out}, false});
+    specs.push_back({l.norm + ".running_var", {out}, false});
+  }
+  specs.push_back({"head.weight", {n_labels, pooled_features(static_cast<int>(bands))}, true});
+  specs.push_back({"head.bias", {n_labels}, true});
+  return specs;
 }
 
 }  // namespace genrec

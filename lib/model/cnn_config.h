@@ -5,7 +5,23 @@
 #include <string>
 #include <vector>
 
+#include "audio/feature_config.h"
+#include "model/named_tensor.h"
+
 namespace genrec {
+
+// Batch norm's epsilon (LibTorch's default), used in training and when folding it for inference.
+inline constexpr double kBatchNormEps = 1e-5;
+
+// One convolution of the network: its tensors' name prefixes (LibTorch's module paths, which
+// the model file keeps) and sizes.
+struct ConvLayerSpec {
+  std::string conv;  // "blocks.0": weight [out][in][k][k], no bias
+  std::string norm;  // "blocks.1": batch norm weight, bias, running_mean, running_var [out]
+  int in_channels = 0;
+  int out_channels = 0;
+  bool pool_after = false;  // the last convolution of a block: 2x2 max pool follows
+};
 
 // Blocks of (conv kxk -> batch norm -> ReLU) x convs_per_block -> 2x2 max pool, then global
 // pooling over frequency and time, dropout and one linear layer to the labels.
@@ -20,14 +36,26 @@ struct CnnConfig {
   // "absolute": dB as the front end gives them (re 1.0). "window_max": each window's dB relative
   // to its own maximum, so the network cannot use a recording's loudness.
   std::string input_reference = "absolute";
+  // The network reads only the mel bands that end at or below this frequency (0: all bands).
+  // 7500 Hz keeps a 16 kHz source (nothing above 8 kHz) and its original apart by rounding only.
+  double max_input_hz = 0.0;
 
   // Every field, plus "type": "cnn".
   nlohmann::json to_json() const;
   // Absent keys keep their defaults. Throws genrec::Error("config", "model", cause) for an
   // unknown key, a wrong type or an out-of-range value.
   static CnnConfig from_json(const nlohmann::json& j);
-  // Size of the vector the pooling produces for n_mels input bands (the head's input).
-  int pooled_features(int n_mels) const;
+  // The number of lowest mel bands the network reads (all n_mels when max_input_hz is 0).
+  // Throws genrec::Error("config", "model", ...) when max_input_hz leaves no band.
+  int input_bands(const FeatureConfig& features) const;
+  // Size of the vector the pooling produces for `bands` input bands (the head's input).
+  int pooled_features(int bands) const;
+  // The convolutions in order (the layout of LibTorch's "blocks" Sequential: conv, batch norm,
+  // ReLU per convolution, a max pool after each block).
+  std::vector<ConvLayerSpec> conv_layers() const;
+  // Every tensor a model of this architecture holds: "norm_mean" and "norm_std" [input bands],
+  // each convolution's and batch norm's, "head.weight" [n_labels][pooled] and "head.bias".
+  std::vector<TensorSpec> tensor_specs(const FeatureConfig& features, int n_labels) const;
 };
 
 }  // namespace genrec

@@ -3,7 +3,8 @@
 // (labels, feature configuration, architecture, input normalisation, training record).
 // Input to probabilities(): log-Mel segments exactly as LogMelExtractor::log_mel gives them
 // ([n_mels][frames_per_segment] dB, un-normalised); normalisation happens inside.
-// LibTorch stays behind a pimpl so that users of this header compile without it.
+// Torch-free: the network runs on lib/model/cnn_inference.h; training (lib/train) hands its
+// LibTorch module over as named tensors.
 #include <cstddef>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -12,6 +13,7 @@
 
 #include "audio/error.h"
 #include "audio/feature_config.h"
+#include "model/named_tensor.h"
 
 namespace genrec {
 
@@ -25,10 +27,13 @@ struct ModelInfo {
   nlohmann::json training;  // dataset, split spec + seed, train config, metrics, date, command
 };
 
-class GenreModelImpl;  // LibTorch side (lib/model/genre_model_impl.h)
+class CnnInference;
 
 class GenreModel {
  public:
+  // A model from its description and weights (exactly the tensors of its architecture, as
+  // CnnConfig::tensor_specs lists them). Throws genrec::Error("model", ...) when they disagree.
+  GenreModel(ModelInfo info, TensorList tensors);
   // Reads a model file. Throws genrec::Error("model", path, cause) for a missing, truncated,
   // foreign or newer-version file ("model: 'x.genrec': truncated file").
   static GenreModel load(const std::string& path);
@@ -38,30 +43,26 @@ class GenreModel {
   const ModelInfo& info() const;
   std::size_t n_labels() const;
 
+  // Replaces the training record (info().training), e.g. to add the test-part figures.
+  void set_training(nlohmann::json training);
+
   // logmel: `batch` contiguous [n_mels][frames_per_segment] dB matrices; returns
-  // [batch][n_labels] softmax probabilities. Thread-safe for concurrent calls.
-  std::vector<float> probabilities(const float* logmel, std::size_t batch) const;
+  // [batch][n_labels] softmax probabilities, the segments spread over `threads` threads.
+  // Thread-safe for concurrent calls.
+  std::vector<float> probabilities(const float* logmel, std::size_t batch, int threads = 1) const;
   // Same, but the raw logits (pre-softmax); used by tests comparing saved/loaded models.
-  std::vector<float> logits(const float* logmel, std::size_t batch) const;
+  std::vector<float> logits(const float* logmel, std::size_t batch, int threads = 1) const;
+  const TensorList& tensors() const { return tensors_; }
 
   // What `genrec info` and GET /api/model print: name, labels, features, arch, training,
   // parameter count, format version.
   nlohmann::json describe() const;
 
-  // For the trainer and model-file code: the LibTorch side. Not for general use.
-  explicit GenreModel(std::shared_ptr<GenreModelImpl> impl);
-  GenreModelImpl& impl() const { return *impl_; }
-
  private:
-  std::shared_ptr<GenreModelImpl> impl_;
+  ModelInfo info_;
+  TensorList tensors_;
+  std::shared_ptr<const CnnInference> net_;
+  std::string source_path_;  // the file it was loaded from, if any
 };
-
-// The model shipped with genrec: $GENREC_MODEL if set, else models/genrec-gtzan-mini.genrec
-// found beside the executable (<exe_dir>/../share/genrec/models, <exe_dir>/../../models for
-// build/bin/genrec in a checkout). Throws genrec::Error naming the places looked.
-std::string default_model_path();
-
-// The file name of the shipped model inside models/.
-inline constexpr const char* kDefaultModelFile = "genrec-gtzan-mini.genrec";
 
 }  // namespace genrec

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <stdexcept>
 
 #include "audio/error.h"
 #include "model/atomic_write.h"
@@ -38,11 +39,73 @@ std::uint64_t get_le(const std::string& s, std::size_t pos, int n_bytes) {
   return v;
 }
 
+void put_f32(std::string& out, float f) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &f, sizeof bits);
+  put_u32(out, bits);
+}
+
+std::string encode_tensors(const TensorList& tensors) {
+  std::string out;
+  put_u32(out, static_cast<std::uint32_t>(tensors.size()));
+  for (const NamedTensor& t : tensors) {
+    put_u32(out, static_cast<std::uint32_t>(t.name.size()));
+    out += t.name;
+    put_u32(out, static_cast<std::uint32_t>(t.shape.size()));
+    for (std::int64_t d : t.shape) put_u64(out, static_cast<std::uint64_t>(d));
+    for (float v : t.values) put_f32(out, v);
+  }
+  return out;
+}
+
+// Reads the tensor section bytes[pos, end). Throws with a cause for a malformed section.
+TensorList decode_tensors(const std::string& bytes, std::size_t pos, std::size_t end) {
+  auto need = [&](std::uint64_t n) {
+    if (n > end - pos) throw std::runtime_error("weights section ends inside a tensor");
+  };
+  need(4);
+  const std::uint64_t count = get_le(bytes, pos, 4);
+  pos += 4;
+  TensorList tensors;
+  for (std::uint64_t i = 0; i < count; ++i) {
+    NamedTensor t;
+    need(4);
+    const std::uint64_t name_len = get_le(bytes, pos, 4);
+    pos += 4;
+    need(name_len + 4);
+    t.name = bytes.substr(pos, name_len);
+    pos += name_len;
+    const std::uint64_t rank = get_le(bytes, pos, 4);
+    pos += 4;
+    if (rank > 8)
+      throw std::runtime_error("tensor '" + t.name + "' has rank " + std::to_string(rank));
+    need(8 * rank);
+    std::uint64_t n = 1;
+    for (std::uint64_t r = 0; r < rank; ++r, pos += 8) {
+      const std::uint64_t d = get_le(bytes, pos, 8);
+      if (d > (end - pos) / 4) throw std::runtime_error("tensor '" + t.name + "' is too large");
+      t.shape.push_back(static_cast<std::int64_t>(d));
+      n *= d;
+      if (n > (end - pos) / 4) throw std::runtime_error("weights section ends inside a tensor");
+    }
+    need(4 * n);
+    t.values.resize(n);
+    for (std::uint64_t k = 0; k < n; ++k, pos += 4) {
+      const auto bits = static_cast<std::uint32_t>(get_le(bytes, pos, 4));
+      std::memcpy(&t.values[k], &bits, sizeof bits);
+    }
+    tensors.push_back(std::move(t));
+  }
+  if (pos != end) throw std::runtime_error("weights section has trailing bytes");
+  return tensors;
+}
+
 }  // namespace
 
 void write_model_file(const std::string& path, const nlohmann::json& header,
-                      const std::string& weights) {
+                      const TensorList& tensors) {
   const std::string header_text = header.dump();
+  const std::string weights = encode_tensors(tensors);
   std::string out;
   out.reserve(kMagicSize * 2 + 4 + 8 * 3 + header_text.size() + weights.size());
   out.append(kMagic, kMagicSize);
@@ -81,6 +144,9 @@ ModelFileContents read_model_file(const std::string& path) {
   if (version > static_cast<std::uint32_t>(kModelFormatVersion))
     fail("format version " + std::to_string(version) + " is newer than this genrec reads (" +
          std::to_string(kModelFormatVersion) + "); upgrade genrec");
+  if (version < static_cast<std::uint32_t>(kModelFormatVersion))
+    fail("format version " + std::to_string(version) +
+         " (LibTorch archive weights) is no longer read; train the model again with this genrec");
   c.format_version = static_cast<int>(version);
 
   if (n < pos + 8) truncated(pos + 8);
@@ -108,7 +174,11 @@ ModelFileContents read_model_file(const std::string& path) {
     fail(std::string("corrupt header: ") + e.what());
   }
   if (!c.header.is_object()) fail("corrupt header: not a JSON object");
-  c.weights = bytes.substr(pos, weights_len);
+  try {
+    c.tensors = decode_tensors(bytes, pos, pos + weights_len);
+  } catch (const std::runtime_error& e) {
+    fail(std::string("corrupt weights: ") + e.what());
+  }
   return c;
 }
 

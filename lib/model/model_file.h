@@ -5,27 +5,33 @@
 //   8 bytes  magic "GENRECMD"
 //   u32      format version (kModelFormatVersion when written)
 //   u64 H    header length, then H bytes of UTF-8 JSON (labels, features, arch, training)
-//   u64 W    weights length, then W bytes of a LibTorch archive (torch::serialize)
+//   u64 W    weights length, then W bytes of tensors:
+//              u32 count, then per tensor: u32 name length, name (UTF-8), u32 rank,
+//              rank x u64 dimensions, product(dimensions) x float32 values
 //   u64      FNV-1a 64 of every byte before it
 //   8 bytes  end magic "GENRECND"
+// Version 1 stored the weights as a LibTorch archive; genrec no longer reads it.
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "model/named_tensor.h"
+
 namespace genrec {
 
-inline constexpr int kModelFormatVersion = 1;
+inline constexpr int kModelFormatVersion = 2;
 
 struct ModelFileContents {
   int format_version = 0;
   nlohmann::json header;
-  std::string weights;  // serialized LibTorch archive
+  TensorList tensors;
 };
 
 // Writes atomically (temporary file + rename). Throws genrec::Error("model", path, cause).
 void write_model_file(const std::string& path, const nlohmann::json& header,
-                      const std::string& weights);
+                      const TensorList& tensors);
 // Throws genrec::Error("model", path, cause) for a missing, empty, truncated, corrupt, foreign
-// or newer-version file, e.g. "model: 'x.genrec': truncated file (1024 of 52311 bytes)".
+// older (version 1) or newer-version file, e.g. "model: 'x.genrec': truncated file (1024 bytes,
+// expected at least 52311)".
 ModelFileContents read_model_file(const std::string& path);
 
 }  // namespace genrec

@@ -1,7 +1,5 @@
 #include "model/predictor.h"
 
-#include <ATen/Parallel.h>
-
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -19,10 +17,10 @@ namespace {
 
 // Runs the model on the filled part of the batch and appends one SegmentPrediction each.
 void flush_batch(const GenreModel& model, const std::vector<float>& batch, std::size_t count,
-                 std::vector<double>& starts, double seg_s, Prediction& out) {
+                 int threads, std::vector<double>& starts, double seg_s, Prediction& out) {
   if (count == 0) return;
   const std::size_t n_labels = model.n_labels();
-  std::vector<float> probs = model.probabilities(batch.data(), count);
+  std::vector<float> probs = model.probabilities(batch.data(), count, threads);
   for (std::size_t b = 0; b < count; ++b) {
     SegmentPrediction s;
     s.start_s = starts[b];
@@ -70,11 +68,11 @@ Prediction predict_source(const GenreModel& model, AudioSource& source,
     std::copy(mel.begin(), mel.end(), batch.begin() + static_cast<std::ptrdiff_t>(filled * cell));
     starts.push_back(static_cast<double>(start) / fc.sample_rate);
     if (++filled == batch_size) {
-      flush_batch(model, batch, filled, starts, seg_s, out);
+      flush_batch(model, batch, filled, options.threads, starts, seg_s, out);
       filled = 0;
     }
   }
-  flush_batch(model, batch, filled, starts, seg_s, out);
+  flush_batch(model, batch, filled, options.threads, starts, seg_s, out);
   out.duration_s = static_cast<double>(source.produced()) / fc.sample_rate;
   // ref: SPEC "Song-level probabilities are the mean of the segment probabilities".
   out.probs.assign(model.n_labels(), 0.0f);
@@ -106,10 +104,10 @@ void predict_files(const GenreModel& model, const std::vector<std::string>& path
                    const std::function<void(const Prediction&)>& emit) {
   threads = std::max(1, threads);
   const int workers = static_cast<int>(std::min<std::size_t>(threads, paths.size()));
-  // Files in parallel, each on one intra-op thread; a single file gets all threads.
-  at::set_num_threads(workers > 1 ? 1 : threads);
+  PredictOptions per_file = options;
+  per_file.threads = workers > 1 ? 1 : threads;
   if (workers <= 1) {
-    for (const std::string& p : paths) emit(predict_file(model, p, options));
+    for (const std::string& p : paths) emit(predict_file(model, p, per_file));
     return;
   }
   std::vector<std::optional<Prediction>> done(paths.size());
@@ -118,7 +116,7 @@ void predict_files(const GenreModel& model, const std::vector<std::string>& path
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < paths.size();) {
-      Prediction p = predict_file(model, paths[i], options);
+      Prediction p = predict_file(model, paths[i], per_file);
       std::lock_guard<std::mutex> lock(mu);
       done[i] = std::move(p);
       ready.notify_one();

@@ -16,6 +16,7 @@ class GenreModel;
 
 struct PredictOptions {
   int batch_size = 16;  // segments per forward pass
+  int threads = 1;      // threads of one forward pass (its segments spread over them)
 };
 
 // Classifies one stream. Throws genrec::Error for decode failures.
@@ -27,8 +28,9 @@ Prediction predict_file(const GenreModel& model, const std::string& path,
 Prediction predict_bytes(const GenreModel& model, std::vector<std::uint8_t> bytes,
                          const std::string& name, const PredictOptions& options = {});
 
-// Classifies many files with `threads` workers (files in parallel when there are enough of
-// them, otherwise the network's threads), calling `emit` in input order from this thread.
+// Classifies many files with `threads` workers (files in parallel, one network thread each,
+// when there are several; a single file gets all threads), calling `emit` in input order from
+// this thread. options.threads is not used.
 void predict_files(const GenreModel& model, const std::vector<std::string>& paths,
                    const PredictOptions& options, int threads,
                    const std::function<void(const Prediction&)>& emit);

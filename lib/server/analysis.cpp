@@ -124,7 +124,9 @@ ApiReply analyse_upload(const GenreModel& model, std::vector<std::uint8_t> bytes
   if (!source) return reply;
   Prediction prediction;
   try {
-    prediction = predict_source(model, *source);
+    PredictOptions predict_options;
+    predict_options.threads = options.threads;
+    prediction = predict_source(model, *source, predict_options);
   } catch (const std::exception& e) {
     // It opened, so it is audio: failing now means the content is unusable.
     return decode_failure(422, name, e.what());

@@ -19,6 +19,7 @@ struct AnalysisOptions {
   bool spectrogram = false;          // add "spectrogram": {png_base64, seconds, ...} (extra field)
   double max_spectrogram_s = 600.0;  // longer songs are drawn up to here
   int max_spectrogram_width = 1600;  // pixels; longer images are averaged down to this
+  int threads = 1;                   // threads of the network's forward passes
 };
 
 // A JSON reply: `status` 200 with SPEC's predict object, or 4xx with {"file", "error"}.

@@ -12,7 +12,6 @@
 #include "audio/error.h"
 #include "model/genre_model.h"
 #include "server/analysis.h"
-#include "server/inference_threads.h"
 #include "server/job_limiter.h"
 #include "server/web_assets.h"
 #include "server/worker_pool.h"
@@ -244,6 +243,7 @@ void WebServer::Impl::run_job(const httplib::Request& req, httplib::Response& re
     ao.top_k = int_param(req, "top_k", 0);
     ao.segments = flag_param(req, "segments", true);
     ao.spectrogram = flag_param(req, "spectrogram", false);
+    ao.threads = options.threads_per_job;
     ApiReply r = analyse_upload(model, std::move(up.bytes), up.name, ao);
     send_json(res, r.status, r.body);
   }
@@ -327,7 +327,6 @@ WebServer::WebServer(const GenreModel& model, ServerOptions options)
   if (o.max_upload_bytes == 0) throw Error("serve", "max_upload_bytes", "must be positive");
   if (o.queue_wait_s < 0) throw Error("serve", "queue_wait_s", "must not be negative");
   if (o.port < 0 || o.port > 65535) throw Error("serve", "port", "must be in [0, 65535]");
-  set_inference_threads(o.threads_per_job);
   const int threads = o.http_threads > 0 ? o.http_threads : o.max_jobs + o.max_queue + 4;
   // httplib takes ownership of the queue it is handed.
   impl_->http.new_task_queue = [threads] {

@@ -22,7 +22,7 @@ struct ServerOptions {
   int port = 8080;                                       // 0: any free port (see WebServer::bind)
   std::size_t max_upload_bytes = std::size_t{64} << 20;  // a 6-minute CD-quality WAV fits
   int max_jobs = 2;                                      // predictions running at once
-  int threads_per_job = 1;     // LibTorch intra-op threads of each (a process-wide setting)
+  int threads_per_job = 1;                               // network threads of each job
   int max_queue = 16;          // more requests may wait this many at a time...
   double queue_wait_s = 20.0;  // ...for at most this long, then 503
   int retry_after_s = 2;       // the Retry-After of a 503

@@ -1,4 +1,4 @@
-#include "model/allocator_tuning.h"
+#include "train/allocator_tuning.h"
 
 #include <cstdlib>  // defines __GLIBC__ on glibc
 

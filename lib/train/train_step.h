@@ -4,7 +4,7 @@
 #include <torch/torch.h>
 
 #include "data/batch_loader.h"
-#include "model/cnn.h"
+#include "train/cnn.h"
 
 namespace genrec {
 

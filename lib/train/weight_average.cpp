@@ -1,4 +1,4 @@
-#include "model/weight_average.h"
+#include "train/weight_average.h"
 
 #include <algorithm>
 

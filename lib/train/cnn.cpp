@@ -1,34 +1,33 @@
-#include "model/cnn.h"
+#include "train/cnn.h"
 
 #include "audio/error.h"
 
 namespace genrec {
 
-GenreCnnImpl::GenreCnnImpl(const CnnConfig& config, int n_mels, int n_labels) : config_(config) {
+GenreCnnImpl::GenreCnnImpl(const CnnConfig& config, const FeatureConfig& features, int n_labels)
+    : config_(config), n_bands_(config.input_bands(features)) {
   namespace nn = torch::nn;
-  norm_mean_ = register_buffer("norm_mean", torch::zeros({n_mels}));
-  norm_std_ = register_buffer("norm_std", torch::ones({n_mels}));
+  norm_mean_ = register_buffer("norm_mean", torch::zeros({n_bands_}));
+  norm_std_ = register_buffer("norm_std", torch::ones({n_bands_}));
   nn::Sequential blocks;
-  int in_channels = 1;
-  for (int out_channels : config.channels) {
-    for (int i = 0; i < config.convs_per_block; ++i) {
-      // No conv bias: the batch norm that follows has its own shift.
-      blocks->push_back(nn::Conv2d(nn::Conv2dOptions(in_channels, out_channels, config.kernel_size)
-                                       .padding(config.kernel_size / 2)
-                                       .bias(false)));
-      blocks->push_back(nn::BatchNorm2d(out_channels));
-      blocks->push_back(nn::ReLU(nn::ReLUOptions(/*inplace=*/true)));
-      in_channels = out_channels;
-    }
-    blocks->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(/*kernel_size=*/2)));
+  // The order CnnConfig::conv_layers() names: conv, batch norm, ReLU, and a pool after a block.
+  for (const ConvLayerSpec& l : config.conv_layers()) {
+    // No conv bias: the batch norm that follows has its own shift.
+    blocks->push_back(
+        nn::Conv2d(nn::Conv2dOptions(l.in_channels, l.out_channels, config.kernel_size)
+                       .padding(config.kernel_size / 2)
+                       .bias(false)));
+    blocks->push_back(nn::BatchNorm2d(nn::BatchNorm2dOptions(l.out_channels).eps(kBatchNormEps)));
+    blocks->push_back(nn::ReLU(nn::ReLUOptions(/*inplace=*/true)));
+    if (l.pool_after) blocks->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(/*kernel_size=*/2)));
   }
   blocks_ = register_module("blocks", blocks);
   dropout_ = register_module("dropout", nn::Dropout(config.dropout));
-  head_ = register_module("head", nn::Linear(config.pooled_features(n_mels), n_labels));
+  head_ = register_module("head", nn::Linear(config.pooled_features(n_bands_), n_labels));
 }
 
 torch::Tensor GenreCnnImpl::forward(const torch::Tensor& logmel) {
-  auto x = logmel;
+  auto x = logmel.size(1) == n_bands_ ? logmel : logmel.narrow(/*dim=*/1, /*start=*/0, n_bands_);
   if (config_.input_reference == "window_max") x = x - x.amax(/*dim=*/{1, 2}, /*keepdim=*/true);
   x = (x - norm_mean_.view({1, -1, 1})) / norm_std_.view({1, -1, 1});
   x = blocks_->forward(x.unsqueeze(1));  // [B][C][F'][T']
@@ -47,11 +46,11 @@ torch::Tensor GenreCnnImpl::forward(const torch::Tensor& logmel) {
 
 void GenreCnnImpl::set_normalization(const std::vector<float>& mean,
                                      const std::vector<float>& std) {
-  if (mean.size() != static_cast<std::size_t>(norm_mean_.size(0)) || std.size() != mean.size())
-    throw Error("model", "normalization", "statistics do not match n_mels");
+  if (mean.size() < static_cast<std::size_t>(n_bands_) || std.size() != mean.size())
+    throw Error("model", "normalization", "statistics do not cover the input bands");
   torch::NoGradGuard no_grad;
-  norm_mean_.copy_(torch::tensor(mean));
-  norm_std_.copy_(torch::tensor(std).clamp_min(1e-3));
+  norm_mean_.copy_(torch::tensor(mean).narrow(0, 0, n_bands_));
+  norm_std_.copy_(torch::tensor(std).narrow(0, 0, n_bands_).clamp_min(1e-3));
 }
 
 std::int64_t GenreCnnImpl::n_parameters() const {

@@ -1,9 +1,7 @@
 #pragma once
-// `genrec train`: dataset -> song split -> feature cache -> CNN trained with AdamW, warm-up +
-// cosine learning rate, label smoothing, SpecAugment masks, random window offsets and an
-// exponential moving average of the weights; validation at song level every epoch, best model
-// kept, early stopping, atomic checkpoints for --resume, and a final test-part report.
-// Torch-free header: the command and the tests include it without LibTorch.
+// What `genrec train` asks for and gets back: the request, per-epoch metrics, callbacks and the
+// result. Torch-free: the command fills these in and the training library (lib/train, loaded
+// at run time by lib/model/train_library.h) does the work.
 #include <cstdint>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -61,9 +59,6 @@ struct TrainResult {
   double seconds = 0;       // whole run, this process
   nlohmann::json training;  // what went into the model file's "training"
 };
-
-// Runs training as described above. Throws genrec::Error for bad data, config or checkpoint.
-TrainResult train_model(const TrainRequest& request, const TrainCallbacks& callbacks = {});
 
 // The checkpoint and metrics paths of a model path.
 std::string checkpoint_path(const std::string& model_path);

@@ -1,4 +1,4 @@
-#include "model/trainer.h"
+#include "train/trainer.h"
 
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
@@ -13,16 +13,17 @@
 #include "data/dataset.h"
 #include "data/feature_cache.h"
 #include "data/split.h"
-#include "model/allocator_tuning.h"
 #include "model/atomic_write.h"
-#include "model/checkpoint.h"
 #include "model/evaluate.h"
 #include "model/feature_config_json.h"
-#include "model/genre_model_impl.h"
+#include "model/genre_model.h"
 #include "model/train_config.h"
-#include "model/train_step.h"
-#include "model/weight_average.h"
 #include "report/metrics.h"
+#include "train/allocator_tuning.h"
+#include "train/checkpoint.h"
+#include "train/module_tensors.h"
+#include "train/train_step.h"
+#include "train/weight_average.h"
 
 namespace genrec {
 namespace {
@@ -118,21 +119,6 @@ void write_metrics_file(const std::string& path, const nlohmann::json& history) 
 
 }  // namespace
 
-std::string checkpoint_path(const std::string& model_path) { return model_path + ".ckpt"; }
-std::string metrics_path(const std::string& model_path) { return model_path + ".metrics.jsonl"; }
-
-nlohmann::json EpochMetrics::to_json() const {
-  nlohmann::json j{{"epoch", epoch}, {"loss", loss},       {"train_seg_acc", train_seg_acc},
-                   {"lr", lr},       {"seconds", seconds}, {"windows_per_s", windows_per_s},
-                   {"best", best}};
-  if (has_valid) {
-    j["valid_loss"] = valid_loss;
-    j["valid_seg_acc"] = valid_seg_acc;
-    j["valid_song_acc"] = valid_song_acc;
-  }
-  return j;
-}
-
 TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks) {
   const auto t_start = Clock::now();
   if (req.out.empty()) throw Error("train", "--out", "no output model path");
@@ -164,13 +150,14 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   tune_allocator_for_tensors();
   torch::set_num_threads(threads);
   torch::manual_seed(req.seed);
-  GenreCnn net(config.model, n_mels, n_labels);
+  GenreCnn net(config.model, config.features, n_labels);
   const BandStats stats = band_stats(cache, train);  // raw dB: the masks' fill values
   const BandStats input_stats = config.model.input_reference == "window_max"
                                     ? band_stats(cache, train, /*relative_to_max=*/true)
                                     : stats;
   net->set_normalization(input_stats.mean, input_stats.std);
-  GenreCnn average(config.model, n_mels, n_labels), best(config.model, n_mels, n_labels);
+  GenreCnn average(config.model, config.features, n_labels),
+      best(config.model, config.features, n_labels);
   copy_weights(average, net);
   copy_weights(best, net);
   average->eval();
@@ -302,7 +289,7 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   if (state.best_epoch >= 0 && state.best_epoch < static_cast<int>(state.history.size()))
     training["final"] = state.history[state.best_epoch];
   info.training = training;
-  GenreModel model = make_genre_model(info, valid.empty() ? average : best);
+  GenreModel model = model_from_module(info, valid.empty() ? average : best);
 
   // Saved before the test report, so a failure there never loses the trained model.
   model.save(req.out);
@@ -312,10 +299,12 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
     const EvalResult r = evaluate(model, data, test, PredictOptions{}, threads);
     result.test_song_acc = compute_metrics(r.songs).accuracy;
     result.test_seg_acc = compute_metrics(r.segments).accuracy;
-    model.impl().info().training["test"] = {{"n_songs", r.songs.total()},
-                                            {"song_accuracy", *result.test_song_acc},
-                                            {"segment_accuracy", *result.test_seg_acc},
-                                            {"failed", r.failed}};
+    nlohmann::json record = model.info().training;
+    record["test"] = {{"n_songs", r.songs.total()},
+                      {"song_accuracy", *result.test_song_acc},
+                      {"segment_accuracy", *result.test_seg_acc},
+                      {"failed", r.failed}};
+    model.set_training(std::move(record));
     model.save(req.out);
   }
   if (!req.keep_checkpoint) {

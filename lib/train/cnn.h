@@ -1,7 +1,7 @@
 #pragma once
 // The genre CNN as a LibTorch module (architecture from CnnConfig). Input: a batch of dB
-// log-Mel segments [batch][n_mels][frames]; the per-band normalisation (mean/std buffers,
-// saved with the weights) is the first step of forward().
+// log-Mel segments [batch][n_mels][frames]; forward() first keeps the config's input bands,
+// then applies the per-band normalisation (mean/std buffers, saved with the weights).
 #include <torch/torch.h>
 
 #include <vector>
@@ -12,16 +12,18 @@ namespace genrec {
 
 class GenreCnnImpl : public torch::nn::Module {
  public:
-  GenreCnnImpl(const CnnConfig& config, int n_mels, int n_labels);
+  GenreCnnImpl(const CnnConfig& config, const FeatureConfig& features, int n_labels);
   // [batch][n_mels][frames] dB -> [batch][n_labels] logits.
   torch::Tensor forward(const torch::Tensor& logmel);
-  // Per-band statistics of the training inputs (n_mels each; std > 0).
+  // Per-band statistics of the training inputs (n_mels each, of which the input bands are
+  // kept; std > 0).
   void set_normalization(const std::vector<float>& mean, const std::vector<float>& std);
   std::int64_t n_parameters() const;
   const CnnConfig& config() const { return config_; }
 
  private:
   CnnConfig config_;
+  int n_bands_ = 0;                     // input bands read (the lowest ones)
   torch::Tensor norm_mean_, norm_std_;  // [n_mels] buffers
   torch::nn::Sequential blocks_{nullptr};
   torch::nn::Dropout dropout_{nullptr};

@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "model/cnn.h"
+#include "train/cnn.h"
 
 namespace genrec {
 

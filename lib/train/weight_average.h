@@ -2,7 +2,7 @@
 // Exponential moving average of a model's weights (Polyak averaging): the averaged copy is
 // what validation and the saved model use, which smooths out the epoch-to-epoch swings of
 // training on few songs.
-#include "model/cnn.h"
+#include "train/cnn.h"
 
 namespace genrec {
 

@@ -1,0 +1,16 @@
+#pragma once
+// The bridge from training to inference: a LibTorch GenreCnn's weights as the named tensors of
+// a model file (CnnConfig::tensor_specs), and a GenreModel made from them.
+#include "model/genre_model.h"
+#include "train/cnn.h"
+
+namespace genrec {
+
+// Every tensor of the architecture's spec, copied out of the module (float32, contiguous).
+// Throws genrec::Error("model", "weights", cause) if the module lacks one.
+TensorList module_tensors(const GenreCnn& net, const FeatureConfig& features, int n_labels);
+
+// A model with `info` and the module's current weights.
+GenreModel model_from_module(ModelInfo info, const GenreCnn& net);
+
+}  // namespace genrec
