@@ -39,7 +39,7 @@ def main():
     sr = feat.get("sample_rate", 22050)
     seg = round(feat.get("segment_seconds", 3.0) * sr)
     torch.set_num_threads(threads)
-    net = GenreCnn(config.get("model", {}), feat.get("n_mels", 128), n_labels).eval()
+    net = GenreCnn(config.get("model", {}), feat, n_labels).eval()
     mel = torchaudio.transforms.MelSpectrogram(
         sample_rate=sr, n_fft=feat.get("n_fft", 2048), hop_length=feat.get("hop_length", 512),
         f_min=feat.get("fmin", 0.0), f_max=feat.get("fmax", sr / 2), n_mels=feat.get("n_mels", 128),

@@ -6,6 +6,7 @@ the compute alone (forward, loss, backward, AdamW step) on random tensors.
 Usage: /usr/bin/python3 scripts/bench_train_peer.py CONFIG.toml THREADS STEPS ROUNDS WARMUP
 Prints "key value" lines like bench_train.
 """
+import math
 import sys
 import time
 import tomllib
@@ -14,12 +15,38 @@ import torch
 import torch.nn as nn
 
 
-class GenreCnn(nn.Module):
-    """Mirror of lib/model/cnn.cpp: per-band normalisation, blocks of (conv -> BN -> ReLU) x k
-    -> 2x2 max pool, global avg/max pooling, dropout, linear."""
+def hz_to_mel(hz):
+    """librosa.hz_to_mel(htk=False): linear below 1 kHz, logarithmic above."""
+    return hz / (200.0 / 3) if hz < 1000 else 15.0 + math.log(hz / 1000) / (math.log(6.4) / 27)
 
-    def __init__(self, arch, n_mels, n_labels):
+
+def mel_to_hz(mel):
+    return mel * (200.0 / 3) if mel < 15.0 else 1000 * math.exp((mel - 15.0) * math.log(6.4) / 27)
+
+
+def input_bands(features, arch):
+    """CnnConfig::input_bands: the lowest mel bands whose filter ends at or below max_input_hz."""
+    n_mels = features.get("n_mels", 128)
+    limit = arch.get("max_input_hz", 0.0)
+    if limit <= 0:
+        return n_mels
+    lo = hz_to_mel(features.get("fmin", 0.0))
+    hi = hz_to_mel(features.get("fmax", features.get("sample_rate", 22050) / 2))
+    edges = [mel_to_hz(lo + (hi - lo) * i / (n_mels + 1)) for i in range(n_mels + 2)]
+    n = 0
+    while n < n_mels and edges[n + 2] <= limit:
+        n += 1
+    return n
+
+
+class GenreCnn(nn.Module):
+    """Mirror of lib/train/cnn.cpp: the input bands, per-band normalisation, blocks of
+    (conv -> BN -> ReLU) x k -> 2x2 max pool, global avg/max pooling, dropout, linear."""
+
+    def __init__(self, arch, features, n_labels):
         super().__init__()
+        n_mels = input_bands(features, arch)
+        self.n_bands = n_mels
         self.register_buffer("norm_mean", torch.zeros(n_mels))
         self.register_buffer("norm_std", torch.ones(n_mels))
         layers, c_in = [], 1
@@ -44,6 +71,7 @@ class GenreCnn(nn.Module):
         self.head = nn.Linear(width, n_labels)
 
     def forward(self, x):
+        x = x[:, : self.n_bands]
         if self.relative:
             x = x - x.amax((1, 2), keepdim=True)
         x = (x - self.norm_mean.view(1, -1, 1)) / self.norm_std.view(1, -1, 1)
@@ -72,7 +100,7 @@ def main():
 
     torch.set_num_threads(threads)
     torch.manual_seed(1)
-    net = GenreCnn(arch, n_mels, n_labels)
+    net = GenreCnn(arch, features, n_labels)
     net.train()
     opt = torch.optim.AdamW(net.parameters(), lr=train.get("lr", 3e-3),
                             weight_decay=train.get("weight_decay", 1e-2))

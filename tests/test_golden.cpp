@@ -155,6 +155,28 @@ TEST_P(GoldenFbank, DenseMatchesTorchaudioMelscaleFbanks) {
   std::printf("[golden] %s: max |err| %.2e (largest weight %.3e)\n", GetParam(), worst, peak);
 }
 
+// mel_bands_below(hz) against torchaudio's filters: the bands it counts have no weight above hz,
+// and the first band it leaves out reaches within one FFT bin of hz or beyond.
+TEST_P(GoldenFbank, BandsBelowAFrequencySeeNothingAboveIt) {
+  const FbankGolden g = read_fbank(GetParam());
+  const int n_bins = g.n_fft / 2 + 1;
+  const double bin_hz = static_cast<double>(g.sr) / g.n_fft;
+  auto top_hz = [&](int m) {  // the highest frequency band m weighs
+    double top = 0;
+    for (int k = 0; k < n_bins; ++k)
+      if (g.dense[static_cast<std::size_t>(m) * n_bins + k] != 0.0) top = k * bin_hz;
+    return top;
+  };
+  for (double hz : {1000.0, 4000.0, 7500.0, 8000.0}) {
+    const int n = mel_bands_below(g.n_mels, g.fmin, g.fmax, hz);
+    SCOPED_TRACE(std::to_string(hz) + " Hz: " + std::to_string(n) + " bands");
+    ASSERT_GT(n, 0);
+    for (int m = 0; m < n; ++m) EXPECT_LE(top_hz(m), hz) << "band " << m;
+    if (n < g.n_mels) EXPECT_GT(top_hz(n), hz - bin_hz) << "band " << n;
+  }
+  EXPECT_EQ(mel_bands_below(g.n_mels, g.fmin, g.fmax, g.fmax), g.n_mels);
+}
+
 INSTANTIATE_TEST_SUITE_P(Configs, GoldenFbank,
                          ::testing::Values("mel_fbank_22050_2048_128.txt",
                                            "mel_fbank_16000_512_40.txt"));
