@@ -31,14 +31,16 @@ inline std::string slurp(const std::string& path) {
 }
 
 // Starts genrec with args (no shell), stdin/stdout/stderr redirected to files; returns its pid.
+// `binary` replaces the build tree's genrec when given.
 inline pid_t spawn_genrec(const std::vector<std::string>& args, const std::string& in,
-                          const std::string& out, const std::string& err) {
+                          const std::string& out, const std::string& err,
+                          const std::string& binary = genrec_binary()) {
   pid_t pid = ::fork();
   if (pid == 0) {
     if (!std::freopen(in.c_str(), "r", stdin) || !std::freopen(out.c_str(), "w", stdout) ||
         !std::freopen(err.c_str(), "w", stderr))
       ::_exit(127);
-    std::vector<std::string> all = {genrec_binary()};
+    std::vector<std::string> all = {binary};
     all.insert(all.end(), args.begin(), args.end());
     std::vector<char*> argv;
     for (std::string& a : all) argv.push_back(a.data());
@@ -58,13 +60,14 @@ inline int wait_exit_code(pid_t pid, long* peak_rss_kb = nullptr) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
-// Runs genrec with args (no shell), feeding `input` on stdin.
-inline RunResult run_genrec(const std::vector<std::string>& args, const std::string& input = "") {
+// Runs genrec (or `binary`) with args (no shell), feeding `input` on stdin.
+inline RunResult run_genrec(const std::vector<std::string>& args, const std::string& input = "",
+                            const std::string& binary = genrec_binary()) {
   const std::string dir = scratch_dir("run_genrec_" + std::to_string(::getpid()));
   const std::string in = dir + "/in", out = dir + "/out", err = dir + "/err";
   std::ofstream(in) << input;
   RunResult r;
-  r.exit_code = wait_exit_code(spawn_genrec(args, in, out, err), &r.peak_rss_kb);
+  r.exit_code = wait_exit_code(spawn_genrec(args, in, out, err, binary), &r.peak_rss_kb);
   r.out = slurp(out);
   r.err = slurp(err);
   return r;

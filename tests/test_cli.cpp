@@ -2,6 +2,7 @@
 // stdin lists, directories, a bad file in a batch, --help of every command.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "audio/wav_writer.h"
@@ -36,6 +37,26 @@ TEST(Cli, HelpOfEveryCommandHasAnExample) {
     EXPECT_NE(r.out.find("Example"), std::string::npos) << cmd;
   }
   EXPECT_EQ(run_genrec({"--help"}).exit_code, 0);
+}
+
+// Only `genrec train` needs libgenrec_train.so (and LibTorch): a copy of the executable without
+// the library beside it still predicts, and train says what is missing in one line.
+TEST(Cli, OnlyTrainNeedsTheTrainingLibrary) {
+  const std::string dir = test::scratch_dir("cli_no_train_lib");
+  std::filesystem::create_directories(dir + "/bin");
+  const std::string lone = dir + "/bin/genrec";
+  std::filesystem::copy_file(test::genrec_binary(), lone);
+  std::filesystem::permissions(lone, std::filesystem::perms::owner_all);
+  const std::string model = std::string(GENREC_SOURCE_DIR) + "/models/genrec-gtzan-mini.genrec";
+  const auto songs = sample_songs(dir);
+  test::RunResult p = run_genrec({"predict", "--model", model, songs[0]}, "", lone);
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_EQ(lines(p.out).size(), 1u) << p.out;
+  test::RunResult t = run_genrec({"train", "--data", dir, "--out", dir + "/m.genrec"}, "", lone);
+  EXPECT_EQ(t.exit_code, 1);
+  ASSERT_EQ(lines(t.err).size(), 1u) << t.err;
+  EXPECT_NE(t.err.find("libgenrec_train.so"), std::string::npos) << t.err;
+  EXPECT_NE(t.err.find("not found"), std::string::npos) << t.err;
 }
 
 TEST(Cli, UsageErrorsExitWithTwo) {
