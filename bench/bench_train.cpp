@@ -100,12 +100,7 @@ int main(int argc, char** argv) {
         net->parameters(), torch::optim::AdamWOptions(opt.lr).weight_decay(opt.weight_decay));
     net->train();
 
-    LoaderOptions lo;
-    lo.batch_size = opt.batch_size;
-    lo.crops_per_song = opt.crops_per_song;
-    lo.augment = opt.augment;
-    lo.fill = stats.mean;
-    lo.mixup_alpha = opt.mixup_alpha;
+    const LoaderOptions lo = loader_options(opt, stats.mean);
 
     // The full step: batches come from the background loader, epoch after epoch.
     std::uint64_t epoch = 0;

@@ -48,43 +48,44 @@ void tile_generic(int k, const float* a, const float* b, const std::int32_t* off
 __attribute__((target("avx2,fma"))) void tile_avx2(int k, const float* a, const float* b,
                                                    const std::int32_t* offsets, const float* bias,
                                                    float* c, std::size_t ldc, int rows, int cols) {
+  // Named accumulators: an array of them is spilled to the stack on every step by GCC 12.
   __m256 c00 = _mm256_broadcast_ss(bias + 0), c01 = c00, c02 = c00;
   __m256 c10 = _mm256_broadcast_ss(bias + 1), c11 = c10, c12 = c10;
   __m256 c20 = _mm256_broadcast_ss(bias + 2), c21 = c20, c22 = c20;
   __m256 c30 = _mm256_broadcast_ss(bias + 3), c31 = c30, c32 = c30;
   for (int p = 0; p < k; ++p) {
     const float* bp = b + offsets[p];
+    const float* ap = a + p * kRows;
     const __m256 b0 = _mm256_loadu_ps(bp), b1 = _mm256_loadu_ps(bp + 8),
                  b2 = _mm256_loadu_ps(bp + 16);
-    const float* ap = a + p * kRows;
-    __m256 w = _mm256_broadcast_ss(ap + 0);
-    c00 = _mm256_fmadd_ps(w, b0, c00);
-    c01 = _mm256_fmadd_ps(w, b1, c01);
-    c02 = _mm256_fmadd_ps(w, b2, c02);
-    w = _mm256_broadcast_ss(ap + 1);
-    c10 = _mm256_fmadd_ps(w, b0, c10);
-    c11 = _mm256_fmadd_ps(w, b1, c11);
-    c12 = _mm256_fmadd_ps(w, b2, c12);
-    w = _mm256_broadcast_ss(ap + 2);
-    c20 = _mm256_fmadd_ps(w, b0, c20);
-    c21 = _mm256_fmadd_ps(w, b1, c21);
-    c22 = _mm256_fmadd_ps(w, b2, c22);
-    w = _mm256_broadcast_ss(ap + 3);
-    c30 = _mm256_fmadd_ps(w, b0, c30);
-    c31 = _mm256_fmadd_ps(w, b1, c31);
-    c32 = _mm256_fmadd_ps(w, b2, c32);
+    // Row r's weight times the three input vectors, into that row's accumulators.
+#define GENREC_TILE_ROW(r, x0, x1, x2)              \
+  {                                                 \
+    const __m256 w = _mm256_broadcast_ss(ap + (r)); \
+    x0 = _mm256_fmadd_ps(w, b0, x0);                \
+    x1 = _mm256_fmadd_ps(w, b1, x1);                \
+    x2 = _mm256_fmadd_ps(w, b2, x2);                \
+  }
+    GENREC_TILE_ROW(0, c00, c01, c02)
+    GENREC_TILE_ROW(1, c10, c11, c12)
+    GENREC_TILE_ROW(2, c20, c21, c22)
+    GENREC_TILE_ROW(3, c30, c31, c32)
+#undef GENREC_TILE_ROW
   }
   const __m256 zero = _mm256_setzero_ps();
-  const __m256 acc[kRows][3] = {{c00, c01, c02}, {c10, c11, c12}, {c20, c21, c22}, {c30, c31, c32}};
+  const __m256 acc[kRows][3] = {
+      {_mm256_max_ps(c00, zero), _mm256_max_ps(c01, zero), _mm256_max_ps(c02, zero)},
+      {_mm256_max_ps(c10, zero), _mm256_max_ps(c11, zero), _mm256_max_ps(c12, zero)},
+      {_mm256_max_ps(c20, zero), _mm256_max_ps(c21, zero), _mm256_max_ps(c22, zero)},
+      {_mm256_max_ps(c30, zero), _mm256_max_ps(c31, zero), _mm256_max_ps(c32, zero)}};
   if (rows == kRows && cols == kCols) {
     for (int r = 0; r < kRows; ++r)
-      for (int j = 0; j < 3; ++j)
-        _mm256_storeu_ps(c + r * ldc + 8 * j, _mm256_max_ps(acc[r][j], zero));
+      for (int j = 0; j < 3; ++j) _mm256_storeu_ps(c + r * ldc + 8 * j, acc[r][j]);
     return;
   }
   alignas(32) float tmp[kRows][kCols];
   for (int r = 0; r < kRows; ++r)
-    for (int j = 0; j < 3; ++j) _mm256_store_ps(&tmp[r][8 * j], _mm256_max_ps(acc[r][j], zero));
+    for (int j = 0; j < 3; ++j) _mm256_store_ps(&tmp[r][8 * j], acc[r][j]);
   for (int r = 0; r < rows; ++r) std::memcpy(c + r * ldc, tmp[r], sizeof(float) * cols);
 }
 #endif

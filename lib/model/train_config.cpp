@@ -144,4 +144,14 @@ RunConfig load_run_config(const std::string& toml_path) {
   return config;
 }
 
+LoaderOptions loader_options(const TrainOptions& options, std::vector<float> fill) {
+  LoaderOptions lo;
+  lo.batch_size = options.batch_size;
+  lo.crops_per_song = options.crops_per_song;
+  lo.augment = options.augment;
+  lo.fill = std::move(fill);
+  lo.mixup_alpha = options.mixup_alpha;
+  return lo;
+}
+
 }  // namespace genrec

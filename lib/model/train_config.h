@@ -6,6 +6,7 @@
 
 #include "audio/feature_config.h"
 #include "data/augment.h"
+#include "data/batch_loader.h"
 #include "model/cnn_config.h"
 
 namespace genrec {
@@ -29,6 +30,9 @@ struct TrainOptions {
   // Absent keys keep their defaults. Throws genrec::Error("config", "train", cause).
   static TrainOptions from_json(const nlohmann::json& j);
 };
+
+// The background loader's settings for training with `options`; fill: the per-band mask value.
+LoaderOptions loader_options(const TrainOptions& options, std::vector<float> fill);
 
 struct RunConfig {
   std::string source = "built-in defaults";  // the TOML file it came from

@@ -165,12 +165,7 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   torch::optim::AdamW optimizer(net->parameters(),
                                 torch::optim::AdamWOptions(opt.lr).weight_decay(opt.weight_decay));
 
-  LoaderOptions loader_options;
-  loader_options.batch_size = opt.batch_size;
-  loader_options.crops_per_song = opt.crops_per_song;
-  loader_options.augment = opt.augment;
-  loader_options.fill = stats.mean;
-  loader_options.mixup_alpha = opt.mixup_alpha;
+  const LoaderOptions loading = loader_options(opt, stats.mean);
   const std::int64_t batches_per_epoch = static_cast<std::int64_t>(
       BatchLoader::count_batches(train.size() * opt.crops_per_song, opt.batch_size));
   const std::int64_t total_steps = batches_per_epoch * opt.epochs;
@@ -197,7 +192,7 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   for (int epoch = state.next_epoch; epoch < opt.epochs && !state.stopped; ++epoch) {
     const auto t_epoch = Clock::now();
     torch::manual_seed(stream_seed(req.seed, epoch, /*purpose=*/1));  // dropout
-    BatchLoader loader(cache, train, loader_options, stream_seed(req.seed, epoch, /*purpose=*/2));
+    BatchLoader loader(cache, train, loading, stream_seed(req.seed, epoch, /*purpose=*/2));
     net->train();
     TrainBatch batch;
     double loss_sum = 0, lr = opt.lr;
