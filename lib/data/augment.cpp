@@ -1,6 +1,7 @@
 #include "data/augment.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace genrec {
 
@@ -39,6 +40,19 @@ void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& op
           std::copy(row(std::min(n_mels - 1, b - shift)),
                     row(std::min(n_mels - 1, b - shift)) + n_frames, row(b));
       }
+    }
+  }
+  if (options.eq_tilt_db > 0 || options.eq_bump_db > 0) {
+    const double tilt = (2 * uniform01(rng) - 1) * options.eq_tilt_db;
+    const double bump = (2 * uniform01(rng) - 1) * options.eq_bump_db;
+    const double center = uniform01(rng) * n_mels;
+    const double width = 4.0 + uniform01(rng) * std::max(0.0, n_mels / 4.0 - 4.0);
+    for (int b = 0; b < n_mels; ++b) {
+      const double d = (b - center) / width;
+      const double slope = n_mels > 1 ? 2.0 * b / (n_mels - 1) - 1.0 : 0.0;
+      const auto g = static_cast<float>(tilt * slope + bump * std::exp(-0.5 * d * d));
+      float* row = x + static_cast<std::size_t>(b) * n_frames;
+      for (int t = 0; t < n_frames; ++t) row[t] += g;
     }
   }
   if (options.gain_db > 0) {

@@ -21,6 +21,11 @@ struct AugmentOptions {
   // Shift along the mel axis by a random whole number of bands in [-max, max] (edge bands
   // repeated): a rough pitch/timbre change. 0: off.
   int freq_shift_max = 0;
+  // Random equalisation, as between recordings and masterings: a spectral tilt of up to
+  // +-eq_tilt_db from the lowest to the highest band, plus one bell of up to +-eq_bump_db at a
+  // random band (width 4 to n_mels/4 bands). 0: off.
+  double eq_tilt_db = 0.0;
+  double eq_bump_db = 0.0;
 };
 
 // A float in [0, 1) and an integer in [0, n) from the generator's raw output (the same on
@@ -29,8 +34,8 @@ double uniform01(std::mt19937_64& rng);
 std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n);
 
 // In place on x = [n_mels][n_frames] dB: band-limits (see AugmentOptions), shifts along the mel
-// axis, adds the random gain, then sets masked bands/frames to fill[band] (the band's training
-// mean: it normalises to 0).
+// axis, equalises, adds the random gain, then sets masked bands/frames to fill[band] (the band's
+// training mean: it normalises to 0).
 void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
                     const std::vector<float>& fill, std::mt19937_64& rng);
 

@@ -45,6 +45,8 @@ nlohmann::json TrainOptions::to_json() const {
                         {"lowpass_prob", augment.lowpass_prob},
                         {"lowpass_min_band", augment.lowpass_min_band},
                         {"freq_shift_max", augment.freq_shift_max},
+                        {"eq_tilt_db", augment.eq_tilt_db},
+                        {"eq_bump_db", augment.eq_bump_db},
                         {"mixup_alpha", mixup_alpha},
                         {"ema_decay", ema_decay},
                         {"patience", patience},
@@ -71,6 +73,8 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   read_key(j, "lowpass_prob", t.augment.lowpass_prob, used);
   read_key(j, "lowpass_min_band", t.augment.lowpass_min_band, used);
   read_key(j, "freq_shift_max", t.augment.freq_shift_max, used);
+  read_key(j, "eq_tilt_db", t.augment.eq_tilt_db, used);
+  read_key(j, "eq_bump_db", t.augment.eq_bump_db, used);
   read_key(j, "mixup_alpha", t.mixup_alpha, used);
   read_key(j, "ema_decay", t.ema_decay, used);
   read_key(j, "patience", t.patience, used);
@@ -97,6 +101,8 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
     fail("lowpass_prob must be in [0, 1]");
   if (t.augment.lowpass_min_band < 0) fail("lowpass_min_band must be >= 0");
   if (t.augment.freq_shift_max < 0) fail("freq_shift_max must be >= 0");
+  if (t.augment.eq_tilt_db < 0 || t.augment.eq_bump_db < 0)
+    fail("eq_tilt_db and eq_bump_db must be >= 0");
   if (t.mixup_alpha < 0) fail("mixup_alpha must be >= 0");
   if (t.ema_decay < 0 || t.ema_decay >= 1) fail("ema_decay must be in [0, 1)");
   if (t.patience < 0) fail("patience must be >= 0");

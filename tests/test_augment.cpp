@@ -1,0 +1,174 @@
+// Training augmentation (lib/data/augment.h), one transform at a time: what each may change,
+// by how much, and that a seed repeats it exactly.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+#include <vector>
+
+#include "data/augment.h"
+
+namespace genrec {
+namespace {
+
+constexpr int kMels = 32, kFrames = 40;
+
+std::vector<float> window(unsigned seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> u(-70.0f, -10.0f);
+  std::vector<float> x(kMels * kFrames);
+  for (float& v : x) v = u(rng);
+  return x;
+}
+
+AugmentOptions nothing() {
+  AugmentOptions o;
+  o.freq_masks = o.time_masks = 0;
+  o.gain_db = 0;
+  o.lowpass_prob = 0;
+  return o;
+}
+
+float at(const std::vector<float>& x, int band, int frame) { return x[band * kFrames + frame]; }
+
+std::vector<float> run(const AugmentOptions& o, const std::vector<float>& x, std::uint64_t seed,
+                       const std::vector<float>& fill = std::vector<float>(kMels, -99.0f)) {
+  std::vector<float> y = x;
+  std::mt19937_64 rng(seed);
+  augment_window(y.data(), kMels, kFrames, o, fill, rng);
+  return y;
+}
+
+TEST(Augment, NothingEnabledChangesNothing) {
+  const auto x = window(1);
+  EXPECT_EQ(run(nothing(), x, 3), x);
+}
+
+TEST(Augment, GainShiftsEveryValueByOneBoundedAmount) {
+  AugmentOptions o = nothing();
+  o.gain_db = 6;
+  const auto x = window(2);
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto y = run(o, x, seed);
+    const float g = y[0] - x[0];
+    EXPECT_LE(std::abs(g), 6.0f);
+    for (std::size_t i = 0; i < x.size(); ++i) ASSERT_NEAR(y[i] - x[i], g, 1e-4f);
+  }
+}
+
+TEST(Augment, MasksFillWholeBandsAndFramesWithTheFillValue) {
+  AugmentOptions o = nothing();
+  o.freq_masks = 1;
+  o.freq_mask_max = 5;
+  const auto x = window(3);
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto y = run(o, x, seed);
+    int masked = 0;
+    for (int b = 0; b < kMels; ++b) {
+      const bool all_fill = std::all_of(y.begin() + b * kFrames, y.begin() + (b + 1) * kFrames,
+                                        [](float v) { return v == -99.0f; });
+      const bool untouched = std::equal(y.begin() + b * kFrames, y.begin() + (b + 1) * kFrames,
+                                        x.begin() + b * kFrames);
+      ASSERT_TRUE(all_fill || untouched) << "band " << b;
+      masked += all_fill;
+    }
+    EXPECT_LE(masked, 5);
+  }
+  o = nothing();
+  o.time_masks = 2;
+  o.time_mask_max = 7;
+  const auto y = run(o, x, 5);
+  int masked = 0;
+  for (int t = 0; t < kFrames; ++t) {
+    bool all_fill = true, untouched = true;
+    for (int b = 0; b < kMels; ++b) {
+      all_fill = all_fill && at(y, b, t) == -99.0f;
+      untouched = untouched && at(y, b, t) == at(x, b, t);
+    }
+    ASSERT_TRUE(all_fill || untouched) << "frame " << t;
+    masked += all_fill;
+  }
+  EXPECT_LE(masked, 14);
+}
+
+TEST(Augment, LowpassFloorsEveryBandFromACutoffUp) {
+  AugmentOptions o = nothing();
+  o.lowpass_prob = 1.0;
+  o.lowpass_min_band = 20;
+  const auto x = window(4);
+  const float floor_db = *std::min_element(x.begin(), x.end());
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto y = run(o, x, seed);
+    int cutoff = kMels;
+    while (cutoff > 0 && at(y, cutoff - 1, 0) == floor_db && at(y, cutoff - 1, 9) == floor_db)
+      --cutoff;
+    EXPECT_GE(cutoff, 20);
+    EXPECT_LT(cutoff, kMels);
+    EXPECT_TRUE(std::equal(y.begin(), y.begin() + cutoff * kFrames, x.begin()));
+    for (int b = cutoff; b < kMels; ++b)
+      for (int t = 0; t < kFrames; ++t) ASSERT_EQ(at(y, b, t), floor_db);
+  }
+}
+
+TEST(Augment, FrequencyShiftMovesRowsAndRepeatsTheEdge) {
+  AugmentOptions o = nothing();
+  o.freq_shift_max = 3;
+  const auto x = window(5);
+  int shifted = 0;
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto y = run(o, x, seed);
+    int found = 99;
+    for (int s = -3; s <= 3 && found == 99; ++s) {
+      bool ok = true;
+      for (int b = 0; b < kMels && ok; ++b) {
+        const int src = std::clamp(b - s, 0, kMels - 1);
+        ok = std::equal(y.begin() + b * kFrames, y.begin() + (b + 1) * kFrames,
+                        x.begin() + src * kFrames);
+      }
+      if (ok) found = s;
+    }
+    ASSERT_NE(found, 99) << "seed " << seed << ": not a shift of the input";
+    shifted += found != 0;
+  }
+  EXPECT_GT(shifted, 10);
+}
+
+TEST(Augment, EqualisationIsASmoothPerBandOffset) {
+  AugmentOptions o = nothing();
+  o.eq_tilt_db = 6;
+  const auto x = window(6);
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto y = run(o, x, seed);
+    std::vector<double> g(kMels);
+    for (int b = 0; b < kMels; ++b) {
+      g[b] = at(y, b, 0) - at(x, b, 0);
+      for (int t = 1; t < kFrames; ++t) ASSERT_NEAR(at(y, b, t) - at(x, b, t), g[b], 1e-4);
+    }
+    // A tilt alone: linear across bands, opposite at the ends, at most 6 dB there.
+    for (int b = 1; b + 1 < kMels; ++b) EXPECT_NEAR(g[b + 1] - 2 * g[b] + g[b - 1], 0.0, 1e-3);
+    EXPECT_NEAR(g.front(), -g.back(), 1e-3);
+    EXPECT_LE(std::abs(g.front()), 6.0 + 1e-4);
+  }
+  o.eq_tilt_db = 0;
+  o.eq_bump_db = 4;
+  const auto y = run(o, x, 7);
+  double largest = 0;
+  for (int b = 0; b < kMels; ++b)
+    largest = std::max(largest, std::abs(double(at(y, b, 3) - at(x, b, 3))));
+  EXPECT_GT(largest, 0.0);
+  EXPECT_LE(largest, 4.0 + 1e-4);
+}
+
+TEST(Augment, TheSameSeedRepeatsEverything) {
+  AugmentOptions o;  // the defaults: masks, gain, band limiting
+  o.eq_tilt_db = 3;
+  o.eq_bump_db = 3;
+  o.freq_shift_max = 2;
+  const auto x = window(8);
+  EXPECT_EQ(run(o, x, 42), run(o, x, 42));
+  EXPECT_NE(run(o, x, 42), run(o, x, 43));
+}
+
+}  // namespace
+}  // namespace genrec
