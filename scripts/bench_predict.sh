@@ -22,23 +22,29 @@ N_LABELS="$("$GENREC" info --format json | /usr/bin/python3 -c 'import json,sys;
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { print $* }"; }
-# median wall seconds of REPS runs of a command
+RSS_LOG="$(mktemp)"
+trap 'rm -f "$RSS_LOG"' EXIT
+# median wall seconds of REPS runs of a command; the peak RSS (MB) of the last run in $RSS_LOG
 median_wall() {
   local times=()
   for _ in $(seq "$REPS"); do
-    local t0; t0=$(now); "$@" > /dev/null; local t1; t1=$(now)
+    local t0; t0=$(now); /usr/bin/time -f "%M" -o "$RSS_LOG" "$@" > /dev/null; local t1; t1=$(now)
     times+=("$(calc "$t1 - $t0")")
   done
   printf '%s\n' "${times[@]}" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'
 }
+rss_mb() { awk '{printf "%.0f", $1 / 1024}' "$RSS_LOG"; }
 
 echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-g1=$(median_wall "$GENREC" --threads 2 predict --format json "$CLIP")
-p1=$(median_wall /usr/bin/python3 scripts/bench_predict_peer.py configs/default.toml 2 "$N_LABELS" "$CLIP")
-gd=$(median_wall "$GENREC" --threads 2 predict --format jsonl "$DATA")
-pd=$(median_wall /usr/bin/python3 scripts/bench_predict_peer.py configs/default.toml 2 "$N_LABELS" "$DATA")
+g1=$(median_wall "$GENREC" --threads 2 predict --format json "$CLIP"); g1m=$(rss_mb)
+p1=$(median_wall /usr/bin/python3 scripts/bench_predict_peer.py configs/default.toml 2 "$N_LABELS" "$CLIP"); p1m=$(rss_mb)
+gd=$(median_wall "$GENREC" --threads 2 predict --format jsonl "$DATA"); gdm=$(rss_mb)
+pd=$(median_wall /usr/bin/python3 scripts/bench_predict_peer.py configs/default.toml 2 "$N_LABELS" "$DATA"); pdm=$(rss_mb)
 audio_s=$(find "$DATA" -name '*.wav' | wc -l | awk '{print $1 * 30}')
 printf '%-34s %10s %10s %8s\n' "" genrec python ratio
 printf '%-34s %9.3fs %9.3fs %7.1fx\n' "one 30 s file, whole process" "$g1" "$p1" "$(calc "$p1 / $g1")"
 printf '%-34s %9.3fs %9.3fs %7.1fx\n' "50 clips (${audio_s} s audio), 2 thr" "$gd" "$pd" "$(calc "$pd / $gd")"
 printf '%-34s %9.0fx %9.0fx\n' "x real time (directory)" "$(calc "$audio_s / $gd")" "$(calc "$audio_s / $pd")"
+printf '%-34s %8sMB %8sMB\n' "peak RSS, one file" "$g1m" "$p1m"
+printf '%-34s %8sMB %8sMB\n' "peak RSS, directory" "$gdm" "$pdm"
+echo "(median of $REPS runs each; load average now $(cut -d' ' -f1-3 /proc/loadavg))"
