@@ -100,7 +100,7 @@ int main(int argc, char** argv) {
         net->parameters(), torch::optim::AdamWOptions(opt.lr).weight_decay(opt.weight_decay));
     net->train();
 
-    const LoaderOptions lo = loader_options(opt, stats.mean);
+    const LoaderOptions lo = loader_options(opt, config.features.top_db, stats.mean);
 
     // The full step: batches come from the background loader, epoch after epoch.
     std::uint64_t epoch = 0;

@@ -15,14 +15,16 @@ std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n) {
 
 // ref: Park et al. 2019, SpecAugment (frequency and time masking; no time warping).
 void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
-                    const std::vector<float>& fill, std::mt19937_64& rng) {
+                    double top_db, const std::vector<float>& fill, std::mt19937_64& rng) {
   const std::size_t n = static_cast<std::size_t>(n_mels) * n_frames;
   if (options.lowpass_prob > 0 && options.lowpass_min_band < n_mels &&
       uniform01(rng) < options.lowpass_prob) {
     const int lo = std::max(1, options.lowpass_min_band);
     const int cutoff =
         lo + static_cast<int>(uniform_index(rng, static_cast<std::uint64_t>(n_mels - lo)));
-    const float floor_db = *std::min_element(x, x + n);
+    // ref: power_to_db(top_db): a band with no energy (above a low-rate source's Nyquist) is
+    // floored at exactly max - top_db, below the window's usual minimum.
+    const float floor_db = *std::max_element(x, x + n) - static_cast<float>(top_db);
     std::fill(x + static_cast<std::size_t>(cutoff) * n_frames, x + n, floor_db);
   }
   if (options.freq_shift_max > 0) {

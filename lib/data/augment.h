@@ -15,7 +15,7 @@ struct AugmentOptions {
   double gain_db = 6.0;    // uniform random gain in [-gain_db, +gain_db] dB added to the window
   // Band limiting, as in audio from low sample rates (a 16 kHz file has nothing above 8 kHz) or
   // lossy codecs: with this probability, bands from a random cutoff in [lowpass_min_band,
-  // n_mels) up are set to the window's minimum (the top_db floor of silent bands).
+  // n_mels) up are set to the front end's floor, max - top_db, where such bands really sit.
   double lowpass_prob = 0.3;
   int lowpass_min_band = 96;  // ~5 kHz with 128 bands up to 11025 Hz
   // Shift along the mel axis by a random whole number of bands in [-max, max] (edge bands
@@ -33,10 +33,10 @@ struct AugmentOptions {
 double uniform01(std::mt19937_64& rng);
 std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n);
 
-// In place on x = [n_mels][n_frames] dB: band-limits (see AugmentOptions), shifts along the mel
-// axis, equalises, adds the random gain, then sets masked bands/frames to fill[band] (the band's
-// training mean: it normalises to 0).
+// In place on x = [n_mels][n_frames] dB: band-limits (see AugmentOptions; top_db is the front
+// end's, FeatureConfig::top_db), shifts along the mel axis, equalises, adds the random gain, then
+// sets masked bands/frames to fill[band] (the band's training mean: it normalises to 0).
 void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
-                    const std::vector<float>& fill, std::mt19937_64& rng);
+                    double top_db, const std::vector<float>& fill, std::mt19937_64& rng);
 
 }  // namespace genrec

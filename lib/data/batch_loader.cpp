@@ -82,7 +82,8 @@ void BatchLoader::produce() {
         float* x = batch.x.data() + i * window;
         cut_segment(*item.song, item.offset, config, x);
         if (options_.augment_enabled)
-          augment_window(x, n_mels, n_frames, options_.augment, options_.fill, rng);
+          augment_window(x, n_mels, n_frames, options_.augment, options_.top_db, options_.fill,
+                         rng);
         batch.y[i] = item.song->label;
       }
       if (options_.mixup_alpha > 0) mix(batch, window, mix_rng);

@@ -22,6 +22,7 @@ struct LoaderOptions {
   AugmentOptions augment;  // applied to every window
   bool augment_enabled = true;
   std::vector<float> fill;  // per-band mask fill value (the normalisation mean)
+  double top_db = 80.0;     // the front end's floor below the window maximum (band limiting)
   // mixup (Zhang et al. 2018) within each batch: window i becomes lam*x_i + (1-lam)*x_j for a
   // random j, lam = max(l, 1-l) with l ~ Beta(alpha, alpha). 0: off.
   double mixup_alpha = 0.0;

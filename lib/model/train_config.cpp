@@ -150,8 +150,9 @@ RunConfig load_run_config(const std::string& toml_path) {
   return config;
 }
 
-LoaderOptions loader_options(const TrainOptions& options, std::vector<float> fill) {
+LoaderOptions loader_options(const TrainOptions& options, double top_db, std::vector<float> fill) {
   LoaderOptions lo;
+  lo.top_db = top_db;
   lo.batch_size = options.batch_size;
   lo.crops_per_song = options.crops_per_song;
   lo.augment = options.augment;

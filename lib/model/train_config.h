@@ -31,8 +31,9 @@ struct TrainOptions {
   static TrainOptions from_json(const nlohmann::json& j);
 };
 
-// The background loader's settings for training with `options`; fill: the per-band mask value.
-LoaderOptions loader_options(const TrainOptions& options, std::vector<float> fill);
+// The background loader's settings for training with `options` on features with `top_db`;
+// fill: the per-band mask value.
+LoaderOptions loader_options(const TrainOptions& options, double top_db, std::vector<float> fill);
 
 struct RunConfig {
   std::string source = "built-in defaults";  // the TOML file it came from

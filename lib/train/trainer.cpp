@@ -165,7 +165,7 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   torch::optim::AdamW optimizer(net->parameters(),
                                 torch::optim::AdamWOptions(opt.lr).weight_decay(opt.weight_decay));
 
-  const LoaderOptions loading = loader_options(opt, stats.mean);
+  const LoaderOptions loading = loader_options(opt, config.features.top_db, stats.mean);
   const std::int64_t batches_per_epoch = static_cast<std::int64_t>(
       BatchLoader::count_batches(train.size() * opt.crops_per_song, opt.batch_size));
   const std::int64_t total_steps = batches_per_epoch * opt.epochs;
