@@ -1,5 +1,6 @@
 #pragma once
-// A 5x7 pixel font (ASCII letters, digits, common punctuation) for labels in PNG plots.
+// A 5x7 pixel font with 2-pixel descenders (ASCII letters, digits, common punctuation) for
+// labels in PNG plots.
 #include <string>
 
 #include "audio/image.h"
@@ -7,7 +8,7 @@
 namespace genrec {
 
 inline constexpr int kGlyphWidth = 5;
-inline constexpr int kGlyphHeight = 7;
+inline constexpr int kGlyphHeight = 9;   // 7 rows to the baseline, 2 below it
 inline constexpr int kGlyphAdvance = 6;  // glyph width plus one pixel of spacing
 
 // Width in pixels of `text` drawn at `scale`.
