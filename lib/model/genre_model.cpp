@@ -89,6 +89,7 @@ nlohmann::json GenreModel::describe() const {
   j["format_version"] = info_.format_version;
   j["n_parameters"] = net_->n_parameters();
   j["input"] = {{"n_mels", info_.features.n_mels},
+                {"bands_read", CnnConfig::from_json(info_.arch).input_bands(info_.features)},
                 {"frames", info_.features.frames_per_segment()},
                 {"unit", "dB log-Mel, normalised per band inside the model"}};
   if (!source_path_.empty()) j["file"] = source_path_;
