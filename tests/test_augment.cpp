@@ -112,6 +112,30 @@ TEST(Augment, LowpassFloorsEveryBandFromACutoffUp) {
   }
 }
 
+TEST(Augment, LowpassSlopeAttenuatesTheBandsBelowTheCutoffStepByStep) {
+  AugmentOptions o = nothing();
+  o.lowpass_prob = 1.0;
+  o.lowpass_min_band = 20;
+  o.lowpass_slope_bands = 3;
+  const auto x = window(9);
+  const float floor_db = *std::max_element(x.begin(), x.end()) - 80.0f;
+  for (std::uint64_t seed = 0; seed < 20; ++seed) {
+    const auto y = run(o, x, seed);
+    int cutoff = kMels;  // the first band of the floor: every band above it is there too
+    while (cutoff > 0 &&
+           std::all_of(y.begin() + (cutoff - 1) * kFrames, y.begin() + cutoff * kFrames,
+                       [&](float v) { return v == floor_db; }))
+      --cutoff;
+    ASSERT_GE(cutoff, 20);
+    for (int k = 1; k <= 3; ++k) {  // band cutoff - 4 + k loses k/4 of top_db
+      const int b = cutoff - 4 + k;
+      for (int t = 0; t < kFrames; ++t)
+        ASSERT_EQ(at(y, b, t), std::max(floor_db, at(x, b, t) - 20.0f * k)) << b << " " << t;
+    }
+    EXPECT_TRUE(std::equal(y.begin(), y.begin() + (cutoff - 3) * kFrames, x.begin()));
+  }
+}
+
 TEST(Augment, FrequencyShiftMovesRowsAndRepeatsTheEdge) {
   AugmentOptions o = nothing();
   o.freq_shift_max = 3;

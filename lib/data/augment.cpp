@@ -26,6 +26,15 @@ void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& op
     // floored at exactly max - top_db, below the window's usual minimum.
     const float floor_db = *std::max_element(x, x + n) - static_cast<float>(top_db);
     std::fill(x + static_cast<std::size_t>(cutoff) * n_frames, x + n, floor_db);
+    // The anti-aliasing filter's slope: the bands just below the cutoff lose a growing share
+    // of top_db (k of slope + 1 for the k-th band below it, counted from the lowest).
+    const int slope = std::min(options.lowpass_slope_bands, cutoff);
+    for (int k = 1; k <= slope; ++k) {
+      const int band = cutoff - slope - 1 + k;
+      const auto cut = static_cast<float>(top_db * k / (slope + 1));
+      float* row = x + static_cast<std::size_t>(band) * n_frames;
+      for (int t = 0; t < n_frames; ++t) row[t] = std::max(floor_db, row[t] - cut);
+    }
   }
   if (options.freq_shift_max > 0) {
     const int shift = static_cast<int>(uniform_index(rng, 2 * options.freq_shift_max + 1)) -

@@ -44,6 +44,7 @@ nlohmann::json TrainOptions::to_json() const {
                         {"gain_db", augment.gain_db},
                         {"lowpass_prob", augment.lowpass_prob},
                         {"lowpass_min_band", augment.lowpass_min_band},
+                        {"lowpass_slope_bands", augment.lowpass_slope_bands},
                         {"freq_shift_max", augment.freq_shift_max},
                         {"eq_tilt_db", augment.eq_tilt_db},
                         {"eq_bump_db", augment.eq_bump_db},
@@ -72,6 +73,7 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   read_key(j, "gain_db", t.augment.gain_db, used);
   read_key(j, "lowpass_prob", t.augment.lowpass_prob, used);
   read_key(j, "lowpass_min_band", t.augment.lowpass_min_band, used);
+  read_key(j, "lowpass_slope_bands", t.augment.lowpass_slope_bands, used);
   read_key(j, "freq_shift_max", t.augment.freq_shift_max, used);
   read_key(j, "eq_tilt_db", t.augment.eq_tilt_db, used);
   read_key(j, "eq_bump_db", t.augment.eq_bump_db, used);
@@ -100,6 +102,7 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   if (t.augment.lowpass_prob < 0 || t.augment.lowpass_prob > 1)
     fail("lowpass_prob must be in [0, 1]");
   if (t.augment.lowpass_min_band < 0) fail("lowpass_min_band must be >= 0");
+  if (t.augment.lowpass_slope_bands < 0) fail("lowpass_slope_bands must be >= 0");
   if (t.augment.freq_shift_max < 0) fail("freq_shift_max must be >= 0");
   if (t.augment.eq_tilt_db < 0 || t.augment.eq_bump_db < 0)
     fail("eq_tilt_db and eq_bump_db must be >= 0");
