@@ -2,8 +2,9 @@
 """The Python pipeline a user would otherwise run for `genrec predict`, for scripts/bench_predict.sh:
 soundfile decode -> mono -> (torchaudio resample when needed) -> 3 s segments ->
 torchaudio MelSpectrogram + AmplitudeToDB (genrec's parameters) -> the same CNN in PyTorch
-(scripts/bench_train_peer.py's GenreCnn, random weights: the compute is what is measured) ->
-mean of segment probabilities. One process; prints one line per file like `genrec predict`.
+(scripts/bench_train_peer.py's GenreCnn, random weights: the compute is what is measured; with
+[model] ensemble = K, K such networks whose probabilities are averaged) -> mean of segment
+probabilities. One process; prints one line per file like `genrec predict`.
 
 Usage: /usr/bin/python3 scripts/bench_predict_peer.py CONFIG.toml THREADS N_LABELS PATH...
 """
@@ -39,7 +40,8 @@ def main():
     sr = feat.get("sample_rate", 22050)
     seg = round(feat.get("segment_seconds", 3.0) * sr)
     torch.set_num_threads(threads)
-    net = GenreCnn(config.get("model", {}), feat, n_labels).eval()
+    arch = config.get("model", {})
+    nets = [GenreCnn(arch, feat, n_labels).eval() for _ in range(arch.get("ensemble", 1))]
     mel = torchaudio.transforms.MelSpectrogram(
         sample_rate=sr, n_fft=feat.get("n_fft", 2048), hop_length=feat.get("hop_length", 512),
         f_min=feat.get("fmin", 0.0), f_max=feat.get("fmax", sr / 2), n_mels=feat.get("n_mels", 128),
@@ -59,7 +61,7 @@ def main():
             for batch in segments.split(16):
                 # top_db is per segment, as in genrec: one AmplitudeToDB call per segment.
                 x = torch.stack([to_db(mel(s)) for s in batch])
-                probs.append(torch.softmax(net(x), dim=1))
+                probs.append(sum(torch.softmax(net(x), dim=1) for net in nets) / len(nets))
             song = torch.cat(probs).mean(0)
         print(f"{path}\t{int(song.argmax())}\t{float(song.max()):.4f}")
 

@@ -77,10 +77,15 @@ echo "== extrapolation to the full GTZAN (1000 clips of 30 s; 800 train, 100 val
 SONGS=$(echo "$G_OUT" | value songs)
 BYTES=$(echo "$G_OUT" | value cache_bytes)
 CROPS=$(echo "$G_OUT" | value crops_per_song)
-awk -v s="$SONGS" -v b="$BYTES" -v c="$CROPS" -v g="$G" -v gc="$G_COMPUTE" 'BEGIN {
+# [model] ensemble = K trains K networks one after another: K times the epochs.
+MEMBERS=$(awk -F= '/^ensemble *=/ {print $2 + 0}' "$CONFIG")
+EPOCHS=$(awk -F= '/^epochs *=/ {print $2 + 0}' "$CONFIG")
+awk -v s="$SONGS" -v b="$BYTES" -v c="$CROPS" -v g="$G" -v gc="$G_COMPUTE" \
+    -v k="${MEMBERS:-1}" -v e="${EPOCHS:-40}" 'BEGIN {
   printf "cache: %.1f MB for %d songs -> %.0f MB for 1000 songs (float16)\n", b / 1e6, s, b / s * 1000 / 1e6
   train = 800 * c / g
   valid = 100 * 10 / (3 * gc)   # eval forward only: about a third of a training step
   printf "epoch: 800 songs x %d windows / %.0f per s = %.0f s training + ~%.0f s validation\n", c, g, train, valid
+  printf "whole run: %d network(s) x up to %d epochs -> at most %.0f min\n", k, e, k * e * (train + valid) / 60
 }'
 echo "(load average while measuring: $(cut -d' ' -f1-3 /proc/loadavg); the 2 cores may be shared)"

@@ -33,17 +33,17 @@ inline GenreModel random_genre_model(const CnnConfig& arch, std::vector<std::str
         spec.shape.size() > 1 ? static_cast<float>(element_count(spec.shape) / spec.shape[0]) : 1;
     for (std::size_t i = 0; i < t.values.size(); ++i) {
       float& v = t.values[i];
-      if (n == "norm_mean")
+      if (ends_with("norm_mean"))
         v = -40.0f + 0.1f * static_cast<float>(i);
-      else if (n == "norm_std")
+      else if (ends_with("norm_std"))
         v = 10.0f + 0.05f * static_cast<float>(i);
       else if (ends_with("running_var"))
         v = 0.5f + 1.5f * uniform(rng);
       else if (ends_with("running_mean"))
         v = uniform(rng) - 0.5f;
       else if (spec.shape.size() == 1)
-        v = spec.name == "head.bias" ? 0.0f
-                                     : 0.2f * normal(rng) + (ends_with(".weight") ? 1.0f : 0.0f);
+        v = ends_with("head.bias") ? 0.0f
+                                   : 0.2f * normal(rng) + (ends_with(".weight") ? 1.0f : 0.0f);
       else
         v = normal(rng) * std::sqrt(2.0f / fan_in);
     }

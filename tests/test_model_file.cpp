@@ -161,6 +161,54 @@ TEST(ModelFile, InferenceMatchesLibTorchForward) {
   }
 }
 
+// An ensemble's output is the log of its members' mean softmax probabilities, each member
+// computed by LibTorch; the file keeps the members apart ("members.M." names) through a save.
+TEST(ModelFile, EnsembleAveragesItsMembersProbabilities) {
+  const std::string dir = test::scratch_dir("model_file_ensemble");
+  CnnConfig arch;
+  arch.ensemble = 3;
+  const FeatureConfig features;
+  const int n_labels = 4;
+  torch::manual_seed(5);
+  std::vector<GenreCnn> nets;
+  TensorList tensors;
+  for (int m = 0; m < arch.ensemble; ++m) {
+    nets.push_back(random_module(arch, features, n_labels));
+    for (NamedTensor t : module_tensors(nets.back(), features, n_labels)) {
+      t.name = "members." + std::to_string(m) + "." + t.name;
+      tensors.push_back(std::move(t));
+    }
+  }
+  ModelInfo info;
+  info.labels = {"a", "b", "c", "d"};
+  info.arch = arch.to_json();
+  GenreModel(info, tensors).save(dir + "/ensemble.genrec");
+  const GenreModel model = GenreModel::load(dir + "/ensemble.genrec");
+
+  const std::size_t batch = 3;
+  const auto x = random_logmel(batch, 31);
+  c10::InferenceMode guard;
+  const torch::Tensor input = torch::from_blob(const_cast<float*>(x.data()), {3, 128, 130});
+  torch::Tensor mean = torch::zeros({3, n_labels});
+  for (GenreCnn& net : nets) mean += torch::softmax(net->forward(input), 1);
+  const torch::Tensor expected = (mean / arch.ensemble).log().contiguous();
+  const auto got = model.logits(x.data(), batch, 2);
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(expected.numel()));
+  for (std::size_t i = 0; i < got.size(); ++i)
+    EXPECT_NEAR(got[i], expected.data_ptr<float>()[i], 1e-4f) << i;
+  // Not one member's answer: the first member alone differs.
+  const torch::Tensor first = torch::log_softmax(nets[0]->forward(input), 1).contiguous();
+  float gap = 0;
+  for (std::size_t i = 0; i < got.size(); ++i)
+    gap = std::max(gap, std::abs(got[i] - first.data_ptr<float>()[i]));
+  EXPECT_GT(gap, 1e-2f);
+  ModelInfo single = info;
+  single.arch = CnnConfig{}.to_json();
+  const GenreModel one(single, module_tensors(nets[0], features, n_labels));
+  EXPECT_EQ(model.describe().at("n_parameters").get<long>(),
+            3 * one.describe().at("n_parameters").get<long>());
+}
+
 TEST(ModelFile, WeightsThatDoNotFitTheArchitectureAreRefused) {
   const GenreModel model = random_model();
   auto expect_refused = [&](TensorList tensors, const std::string& cause) {

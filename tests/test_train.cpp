@@ -1,5 +1,6 @@
 // Training end to end on synthetic genres (`genrec synth` data): the default CNN learns them,
-// and a run killed with SIGKILL and resumed ends with exactly the model of an uninterrupted run.
+// and a run killed with SIGKILL and resumed ends with exactly the model of an uninterrupted run
+// (an ensemble of two networks, killed while the second one trains).
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -9,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <sstream>
 #include <thread>
@@ -90,7 +92,8 @@ TEST(Train, ResumeAfterKillMatchesUninterruptedRun) {
   synth.seconds = 8;
   synth.seed = 5;
   write_synthetic_dataset(dir + "/data", synth);
-  std::ofstream(dir + "/resume.toml") << "[train]\nepochs = 4\ncrops_per_song = 6\n";
+  std::ofstream(dir + "/resume.toml")
+      << "[model]\nensemble = 2\n[train]\nepochs = 3\ncrops_per_song = 6\n";
   auto args = [&](const std::string& out) {
     return std::vector<std::string>{"--threads",
                                     "2",
@@ -113,14 +116,18 @@ TEST(Train, ResumeAfterKillMatchesUninterruptedRun) {
   const std::string full = dir + "/full.genrec";
   ASSERT_EQ(wait_exit_code(spawn_genrec(args(full), dir + "/full")), 0) << slurp(dir + "/full.err");
 
-  // Killed (SIGKILL) as soon as the first epoch's checkpoint exists, then resumed.
+  // Killed (SIGKILL) once the second member's first epoch is done (4 lines of metrics), so the
+  // checkpoint must bring back the finished first member too; then resumed.
   const std::string killed = dir + "/killed.genrec";
   const pid_t pid = spawn_genrec(args(killed), dir + "/killed");
+  auto lines_of_metrics = [&] {
+    std::ifstream in(metrics_path(killed));
+    return std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n');
+  };
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (!std::filesystem::exists(checkpoint_path(killed)) &&
-         std::chrono::steady_clock::now() < deadline)
+  while (lines_of_metrics() < 4 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  ASSERT_TRUE(std::filesystem::exists(checkpoint_path(killed))) << slurp(dir + "/killed.err");
+  ASSERT_GE(lines_of_metrics(), 4) << slurp(dir + "/killed.err");
   ::kill(pid, SIGKILL);
   EXPECT_EQ(wait_exit_code(pid), 128 + SIGKILL);
   ASSERT_FALSE(std::filesystem::exists(killed)) << "the run finished before it was killed";
@@ -142,12 +149,23 @@ TEST(Train, ResumeAfterKillMatchesUninterruptedRun) {
   // The per-epoch history agrees too (losses and accuracies; the timings differ).
   const auto& ha = a.info().training.at("metrics");
   const auto& hb = b.info().training.at("metrics");
-  ASSERT_EQ(ha.size(), 4u);
-  ASSERT_EQ(hb.size(), 4u);
-  for (std::size_t e = 0; e < 4; ++e) {
+  ASSERT_EQ(ha.size(), 6u);
+  ASSERT_EQ(hb.size(), 6u);
+  for (std::size_t e = 0; e < 6; ++e) {
+    EXPECT_EQ(ha[e].at("member"), e / 3) << e;
     EXPECT_EQ(ha[e].at("loss"), hb[e].at("loss")) << e;
     EXPECT_EQ(ha[e].at("valid_song_acc"), hb[e].at("valid_song_acc")) << e;
   }
+  // Two different networks (seeds 9 and 10), both kept.
+  ASSERT_EQ(a.info().training.at("members").size(), 2u);
+  for (std::size_t m = 0; m < 2; ++m) {
+    const auto& ma = a.info().training.at("members")[m];
+    const auto& mb = b.info().training.at("members")[m];
+    EXPECT_EQ(ma.at("seed"), 9 + m);
+    EXPECT_EQ(mb.at("seed"), 9 + m);
+    EXPECT_EQ(ma.at("best_epoch"), mb.at("best_epoch"));
+  }
+  EXPECT_NE(ha[0].at("loss"), ha[3].at("loss"));
   EXPECT_EQ(a.info().training.at("best_epoch"), b.info().training.at("best_epoch"));
 }
 

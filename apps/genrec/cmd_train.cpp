@@ -27,14 +27,22 @@ void run_train(TrainRequest request, const GlobalOptions& global) {
                                   ? fmt::format("valid loss {:.4f} seg {} song {}", m.valid_loss,
                                                 percent(m.valid_seg_acc), percent(m.valid_song_acc))
                                   : std::string("valid -");
-    spdlog::info("epoch {:>3}/{} loss {:.4f} train seg {} {} lr {:.2e} {:.1f}s{}", m.epoch,
-                 m.n_epochs, m.loss, percent(m.train_seg_acc), valid, m.lr, m.seconds,
+    const std::string member =
+        m.n_members > 1 ? fmt::format("member {}/{} ", m.member + 1, m.n_members) : "";
+    spdlog::info("{}epoch {:>3}/{} loss {:.4f} train seg {} {} lr {:.2e} {:.1f}s{}", member,
+                 m.epoch, m.n_epochs, m.loss, percent(m.train_seg_acc), valid, m.lr, m.seconds,
                  m.best ? " *" : "");
   };
   const TrainResult r = train_with_library(request, callbacks);
   bar.clear();
-  spdlog::info("saved {} (weights of epoch {}, {} epochs run{}) in {:.1f}s", r.model_path,
-               r.best_epoch, r.epochs_run, r.stopped_early ? ", stopped early" : "", r.seconds);
+  if (r.n_members > 1)
+    spdlog::info(
+        "saved {} ({} networks; the last: weights of epoch {}, {} epochs run{}) in {:.1f}s",
+        r.model_path, r.n_members, r.best_epoch, r.epochs_run,
+        r.stopped_early ? ", stopped early" : "", r.seconds);
+  else
+    spdlog::info("saved {} (weights of epoch {}, {} epochs run{}) in {:.1f}s", r.model_path,
+                 r.best_epoch, r.epochs_run, r.stopped_early ? ", stopped early" : "", r.seconds);
   if (r.test_song_acc) {
     // The figure scripts/cross_validate.sh collects: a result, so it goes to stdout.
     fmt::print("test songs {} song_accuracy {:.4f} segment_accuracy {:.4f}\n", r.n_test,

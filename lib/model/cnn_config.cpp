@@ -15,7 +15,8 @@ nlohmann::json CnnConfig::to_json() const {
                         {"dropout", dropout},
                         {"pooling", pooling},
                         {"input_reference", input_reference},
-                        {"max_input_hz", max_input_hz}};
+                        {"max_input_hz", max_input_hz},
+                        {"ensemble", ensemble}};
 }
 
 CnnConfig CnnConfig::from_json(const nlohmann::json& j) {
@@ -57,6 +58,10 @@ CnnConfig CnnConfig::from_json(const nlohmann::json& j) {
       c.input_reference = value.get<std::string>();
       if (c.input_reference != "absolute" && c.input_reference != "window_max")
         fail("input_reference must be \"absolute\" or \"window_max\"");
+    } else if (key == "ensemble") {
+      if (!value.is_number_integer() || value.get<int>() < 1 || value.get<int>() > 16)
+        fail("ensemble must be an integer in [1, 16]");
+      c.ensemble = value.get<int>();
     } else if (key == "max_input_hz") {
       if (!value.is_number() || value.get<double>() < 0)
         fail("max_input_hz must be a number >= 0 (0: every band)");
@@ -111,7 +116,8 @@ std::vector<ConvLayerSpec> CnnConfig::conv_layers() const {
   return layers;
 }
 
-std::vector<TensorSpec> CnnConfig::tensor_specs(const FeatureConfig& features, int n_labels) const {
+std::vector<TensorSpec> CnnConfig::member_tensor_specs(const FeatureConfig& features,
+                                                       int n_labels) const {
   const std::int64_t bands = input_bands(features);
   std::vector<TensorSpec> specs{{"norm_mean", {bands}, false}, {"norm_std", {bands}, false}};
   for (const ConvLayerSpec& l : conv_layers()) {
@@ -125,6 +131,21 @@ std::vector<TensorSpec> CnnConfig::tensor_specs(const FeatureConfig& features, i
   specs.push_back({"head.weight", {n_labels, pooled_features(static_cast<int>(bands))}, true});
   specs.push_back({"head.bias", {n_labels}, true});
   return specs;
+}
+
+std::vector<TensorSpec> CnnConfig::tensor_specs(const FeatureConfig& features, int n_labels) const {
+  const std::vector<TensorSpec> one = member_tensor_specs(features, n_labels);
+  std::vector<TensorSpec> all;
+  for (int m = 0; m < ensemble; ++m)
+    for (TensorSpec spec : one) {
+      spec.name = member_prefix(m) + spec.name;
+      all.push_back(std::move(spec));
+    }
+  return all;
+}
+
+std::string CnnConfig::member_prefix(int member) const {
+  return ensemble > 1 ? "members." + std::to_string(member) + "." : "";
 }
 
 }  // namespace genrec

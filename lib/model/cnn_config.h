@@ -39,6 +39,9 @@ struct CnnConfig {
   // The network reads only the mel bands that end at or below this frequency (0: all bands).
   // 7500 Hz keeps a 16 kHz source (nothing above 8 kHz) and its original apart by rounding only.
   double max_input_hz = 0.0;
+  // Members: independently trained copies of the network (seeds seed, seed + 1, ...) whose
+  // segment probabilities are averaged; more members, steadier predictions from small data.
+  int ensemble = 1;
 
   // Every field, plus "type": "cnn".
   nlohmann::json to_json() const;
@@ -53,9 +56,13 @@ struct CnnConfig {
   // The convolutions in order (the layout of LibTorch's "blocks" Sequential: conv, batch norm,
   // ReLU per convolution, a max pool after each block).
   std::vector<ConvLayerSpec> conv_layers() const;
-  // Every tensor a model of this architecture holds: "norm_mean" and "norm_std" [input bands],
-  // each convolution's and batch norm's, "head.weight" [n_labels][pooled] and "head.bias".
+  // Every tensor one network holds: "norm_mean" and "norm_std" [input bands], each
+  // convolution's and batch norm's, "head.weight" [n_labels][pooled] and "head.bias".
+  std::vector<TensorSpec> member_tensor_specs(const FeatureConfig& features, int n_labels) const;
+  // Every tensor of the model: member_tensor_specs, with each name behind member_prefix(m).
   std::vector<TensorSpec> tensor_specs(const FeatureConfig& features, int n_labels) const;
+  // "" for a single network, "members.M." with an ensemble.
+  std::string member_prefix(int member) const;
 };
 
 }  // namespace genrec

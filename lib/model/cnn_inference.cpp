@@ -27,41 +27,65 @@ CnnInference::CnnInference(const CnnConfig& config, const FeatureConfig& feature
   for (std::size_t i = 0; i < specs.size(); ++i)
     if (specs[i].parameter) n_parameters_ += element_count(specs[i].shape);
   std::size_t next = 0;
-  norm_mean_ = t[next++]->values;
-  norm_std_ = t[next++]->values;
-  int height = n_bands_, width = n_frames_;
-  for (const ConvLayerSpec& l : config.conv_layers()) {
-    const std::vector<float>& w = t[next++]->values;
-    const std::vector<float>& gamma = t[next++]->values;
-    const std::vector<float>& beta = t[next++]->values;
-    const std::vector<float>& mean = t[next++]->values;
-    const std::vector<float>& var = t[next++]->values;
-    // ref: torch.nn.BatchNorm2d in eval mode, y = (x - mean) / sqrt(var + eps) * gamma + beta,
-    // folded into the bias-free convolution before it.
-    const std::size_t taps = w.size() / static_cast<std::size_t>(l.out_channels);
-    std::vector<float> folded(w.size()), bias(static_cast<std::size_t>(l.out_channels));
-    for (int co = 0; co < l.out_channels; ++co) {
-      const double scale = gamma[co] / std::sqrt(static_cast<double>(var[co]) + kBatchNormEps);
-      for (std::size_t p = 0; p < taps; ++p)
-        folded[co * taps + p] = static_cast<float>(w[co * taps + p] * scale);
-      bias[co] = static_cast<float>(beta[co] - mean[co] * scale);
+  for (int m = 0; m < config.ensemble; ++m) {
+    Member net;
+    net.norm_mean = t[next++]->values;
+    net.norm_std = t[next++]->values;
+    int height = n_bands_, width = n_frames_;
+    for (const ConvLayerSpec& l : config.conv_layers()) {
+      const std::vector<float>& w = t[next++]->values;
+      const std::vector<float>& gamma = t[next++]->values;
+      const std::vector<float>& beta = t[next++]->values;
+      const std::vector<float>& mean = t[next++]->values;
+      const std::vector<float>& var = t[next++]->values;
+      // ref: torch.nn.BatchNorm2d in eval mode, y = (x - mean) / sqrt(var + eps) * gamma + beta,
+      // folded into the bias-free convolution before it.
+      const std::size_t taps = w.size() / static_cast<std::size_t>(l.out_channels);
+      std::vector<float> folded(w.size()), bias(static_cast<std::size_t>(l.out_channels));
+      for (int co = 0; co < l.out_channels; ++co) {
+        const double scale = gamma[co] / std::sqrt(static_cast<double>(var[co]) + kBatchNormEps);
+        for (std::size_t p = 0; p < taps; ++p)
+          folded[co * taps + p] = static_cast<float>(w[co * taps + p] * scale);
+        bias[co] = static_cast<float>(beta[co] - mean[co] * scale);
+      }
+      net.convs.emplace_back(folded, bias, l.in_channels, l.out_channels, config.kernel_size);
+      if (m == 0) pool_after_.push_back(l.pool_after);
+      if (l.pool_after) {
+        height /= 2;
+        width /= 2;
+      }
+      if (height < 1 || width < 1)
+        throw Error("model", "arch",
+                    "the input is too small for " + std::to_string(config.channels.size()) +
+                        " pooling blocks");
     }
-    convs_.emplace_back(folded, bias, l.in_channels, l.out_channels, config.kernel_size);
-    pool_after_.push_back(l.pool_after);
-    if (l.pool_after) {
-      height /= 2;
-      width /= 2;
-    }
-    if (height < 1 || width < 1)
-      throw Error("model", "arch",
-                  "the input is too small for " + std::to_string(config.channels.size()) +
-                      " pooling blocks");
+    net.head_weight = t[next++]->values;
+    net.head_bias = t[next++]->values;
+    members_.push_back(std::move(net));
   }
-  head_weight_ = t[next++]->values;
-  head_bias_ = t[next++]->values;
 }
 
 void CnnInference::forward_one(const float* logmel, float* logits, Workspace& ws) const {
+  if (members_.size() == 1) {
+    forward_member(members_[0], logmel, logits, ws);
+    return;
+  }
+  // The ensemble's probabilities are the mean of its members'; returned as their log.
+  std::vector<float> z(static_cast<std::size_t>(n_labels_));
+  std::vector<double> mean(static_cast<std::size_t>(n_labels_), 0.0);
+  for (const Member& net : members_) {
+    forward_member(net, logmel, z.data(), ws);
+    const float top = *std::max_element(z.begin(), z.end());
+    double sum = 0;
+    for (float v : z) sum += std::exp(static_cast<double>(v - top));
+    for (int l = 0; l < n_labels_; ++l) mean[l] += std::exp(static_cast<double>(z[l] - top)) / sum;
+  }
+  for (int l = 0; l < n_labels_; ++l)
+    logits[l] = static_cast<float>(std::log(mean[l] / static_cast<double>(members_.size())));
+}
+
+void CnnInference::forward_member(const Member& net, const float* logmel, float* logits,
+                                  Workspace& ws) const {
   // The input: the lowest n_bands bands, optionally relative to the window's maximum, then
   // normalised per band (ref: GenreCnnImpl::forward).
   FeatureMap& in = ws.maps[0];
@@ -74,11 +98,12 @@ void CnnInference::forward_one(const float* logmel, float* logits, Workspace& ws
   for (int b = 0; b < n_bands_; ++b) {
     const float* src = logmel + static_cast<std::size_t>(b) * n_frames_;
     float* dst = in.at(0, b, 0);
-    for (int x = 0; x < n_frames_; ++x) dst[x] = (src[x] - ref - norm_mean_[b]) / norm_std_[b];
+    for (int x = 0; x < n_frames_; ++x)
+      dst[x] = (src[x] - ref - net.norm_mean[b]) / net.norm_std[b];
   }
-  for (std::size_t i = 0; i < convs_.size(); ++i) {
+  for (std::size_t i = 0; i < net.convs.size(); ++i) {
     const FeatureMap& src = ws.maps[i];
-    convs_[i].forward_relu(src, ws.grid);
+    net.convs[i].forward_relu(src, ws.grid);
     if (pool_after_[i])
       max_pool_2x2(ws.grid.data(), src.height, src.row_stride(), ws.maps[i + 1]);
     else
@@ -110,8 +135,8 @@ void CnnInference::forward_one(const float* logmel, float* logits, Workspace& ws
   }
   const std::size_t n_in = pooled.size();
   for (int l = 0; l < n_labels_; ++l) {
-    const float* w = head_weight_.data() + static_cast<std::size_t>(l) * n_in;
-    float z = head_bias_[l];
+    const float* w = net.head_weight.data() + static_cast<std::size_t>(l) * n_in;
+    float z = net.head_bias[l];
     for (std::size_t j = 0; j < n_in; ++j) z += w[j] * pooled[j];
     logits[l] = z;
   }
@@ -123,11 +148,12 @@ std::vector<float> CnnInference::logits(const float* logmel, std::size_t batch, 
   auto run = [&](std::size_t begin, std::size_t end) {
     if (begin >= end) return;
     Workspace ws;
-    ws.maps.resize(convs_.size() + 1);
+    const std::vector<Conv2d>& convs = members_[0].convs;
+    ws.maps.resize(convs.size() + 1);
     int height = n_bands_, width = n_frames_, channels = 1;
-    for (std::size_t i = 0; i < convs_.size(); ++i) {
-      ws.maps[i].reset(channels, height, width, convs_[i].kernel() / 2);
-      channels = convs_[i].out_channels();
+    for (std::size_t i = 0; i < convs.size(); ++i) {
+      ws.maps[i].reset(channels, height, width, convs[i].kernel() / 2);
+      channels = convs[i].out_channels();
       if (pool_after_[i]) {
         height /= 2;
         width /= 2;

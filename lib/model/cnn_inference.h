@@ -22,21 +22,28 @@ class CnnInference {
                const TensorList& tensors);
 
   // logmel: `batch` contiguous [n_mels][frames_per_segment] dB matrices; returns
-  // [batch][n_labels] logits. Segments are spread over `threads` threads. Thread-safe.
+  // [batch][n_labels] logits; of an ensemble, log of the members' mean softmax probabilities.
+  // Segments are spread over `threads` threads. Thread-safe.
   std::vector<float> logits(const float* logmel, std::size_t batch, int threads = 1) const;
-  // Learned values (convolutions, batch-norm scales and shifts, head), as LibTorch counts them.
+  // Learned values (convolutions, batch-norm scales and shifts, head) of every member, as
+  // LibTorch counts them.
   std::int64_t n_parameters() const { return n_parameters_; }
 
  private:
   struct Workspace;
+  // One network: its normalisation, convolutions (batch norm folded in) and head.
+  struct Member {
+    std::vector<float> norm_mean, norm_std;  // [n_bands]
+    std::vector<Conv2d> convs;
+    std::vector<float> head_weight, head_bias;  // [n_labels][pooled], [n_labels]
+  };
+  void forward_member(const Member& net, const float* logmel, float* logits, Workspace& ws) const;
   void forward_one(const float* logmel, float* logits, Workspace& ws) const;
 
   CnnConfig config_;
   int n_mels_, n_frames_, n_bands_, n_labels_;
-  std::vector<float> norm_mean_, norm_std_;  // [n_bands]
-  std::vector<Conv2d> convs_;                // batch norm folded in
-  std::vector<bool> pool_after_;
-  std::vector<float> head_weight_, head_bias_;  // [n_labels][pooled], [n_labels]
+  std::vector<bool> pool_after_;  // per convolution, the same in every member
+  std::vector<Member> members_;
   std::int64_t n_parameters_ = 0;
 };
 

@@ -55,9 +55,21 @@ void write_model_description(std::ostream& out, const nlohmann::json& d) {
   }
   line("split", t.value("split", std::string("-")) + ", seed " +
                     (t.contains("seed") ? t.at("seed").dump() : std::string("-")));
-  line("epochs", std::to_string(t.value("epochs_run", 0)) + " run, weights of epoch " +
-                     std::to_string(t.value("best_epoch", 0)) +
-                     (t.value("stopped_early", false) ? " (stopped early)" : ""));
+  auto epochs = [](const nlohmann::json& r) {
+    return std::to_string(r.value("epochs_run", 0)) + " run, weights of epoch " +
+           std::to_string(r.value("best_epoch", 0)) +
+           (r.value("stopped_early", false) ? " (stopped early)" : "");
+  };
+  if (t.contains("members") && t.at("members").is_array()) {
+    const nlohmann::json& members = t.at("members");
+    for (std::size_t m = 0; m < members.size(); ++m)
+      line(m == 0 ? "epochs" : "",
+           "network " + std::to_string(m + 1) + "/" + std::to_string(members.size()) + " (seed " +
+               (members[m].contains("seed") ? members[m].at("seed").dump() : std::string("-")) +
+               "): " + epochs(members[m]));
+  } else {
+    line("epochs", epochs(t));
+  }
   if (t.contains("config") && t.at("config").contains("train"))
     line("train config", key_values(t.at("config").at("train")));
   if (t.contains("final")) {

@@ -26,7 +26,9 @@ struct TrainRequest {
 };
 
 struct EpochMetrics {
-  int epoch = 0;  // 1-based
+  int member = 0;     // 0-based member of an ensemble ([model] ensemble)
+  int n_members = 1;  // its size
+  int epoch = 0;      // 1-based, within the member
   int n_epochs = 0;
   double loss = 0;           // mean training loss (smoothed cross-entropy)
   double train_seg_acc = 0;  // on augmented training windows, in training mode
@@ -51,6 +53,7 @@ struct TrainResult {
   std::string model_path;
   int epochs_run = 0;  // completed epochs (including those before a resume)
   int best_epoch = 0;  // 1-based epoch of the saved weights
+  int n_members = 1;   // networks in the model ([model] ensemble); the figures above: the last's
   bool stopped_early = false;
   bool resumed = false;
   std::size_t n_test = 0;               // songs in the split's test part

@@ -9,14 +9,25 @@
 namespace genrec {
 namespace {
 
-constexpr int kCheckpointVersion = 1;
+constexpr int kCheckpointVersion = 2;
+
+std::string finished_key(int member, const std::string& name) {
+  return "finished." + std::to_string(member) + "." + name;
+}
 
 nlohmann::json state_to_json(const TrainState& s) {
-  return nlohmann::json{
-      {"version", kCheckpointVersion}, {"next_epoch", s.next_epoch}, {"step", s.step},
-      {"best_score", s.best_score},    {"best_loss", s.best_loss},   {"best_epoch", s.best_epoch},
-      {"bad_epochs", s.bad_epochs},    {"stopped", s.stopped},       {"history", s.history},
-      {"fingerprint", s.fingerprint}};
+  return nlohmann::json{{"version", kCheckpointVersion},
+                        {"member", s.member},
+                        {"finished_records", s.finished_records},
+                        {"next_epoch", s.next_epoch},
+                        {"step", s.step},
+                        {"best_score", s.best_score},
+                        {"best_loss", s.best_loss},
+                        {"best_epoch", s.best_epoch},
+                        {"bad_epochs", s.bad_epochs},
+                        {"stopped", s.stopped},
+                        {"history", s.history},
+                        {"fingerprint", s.fingerprint}};
 }
 
 }  // namespace
@@ -34,6 +45,10 @@ void save_checkpoint(const std::string& path, const TrainState& state, TrainModu
     root.write("average", average);
     root.write("best", best);
     root.write("optimizer", optimizer);
+    for (std::size_t m_i = 0; m_i < state.finished.size(); ++m_i)
+      for (const NamedTensor& t : state.finished[m_i])
+        root.write(finished_key(static_cast<int>(m_i), t.name),
+                   torch::tensor(t.values).reshape(t.shape));
     root.save_to(out);
   } catch (const c10::Error& e) {
     throw Error("checkpoint", path, e.what_without_backtrace());
@@ -41,7 +56,8 @@ void save_checkpoint(const std::string& path, const TrainState& state, TrainModu
   write_file_atomic(path, out.str(), "checkpoint");
 }
 
-void load_checkpoint(const std::string& path, TrainState& state, TrainModules m) {
+void load_checkpoint(const std::string& path, TrainState& state, TrainModules m,
+                     const std::vector<TensorSpec>& member_specs) {
   nlohmann::json j;
   try {
     torch::serialize::InputArchive root, net, average, best, optimizer;
@@ -63,11 +79,26 @@ void load_checkpoint(const std::string& path, TrainState& state, TrainModules m)
     m.average->load(average);
     m.best->load(best);
     m.optimizer.load(optimizer);
+    state.finished.clear();
+    for (int f = 0; f < j.at("member").get<int>(); ++f) {
+      TensorList tensors;
+      for (const TensorSpec& spec : member_specs) {
+        torch::Tensor t;
+        root.read(finished_key(f, spec.name), t);
+        t = t.to(torch::kFloat32).contiguous();
+        tensors.push_back(
+            {spec.name, t.sizes().vec(),
+             std::vector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel())});
+      }
+      state.finished.push_back(std::move(tensors));
+    }
   } catch (const c10::Error& e) {
     throw Error("checkpoint", path, std::string("unreadable: ") + e.what_without_backtrace());
   } catch (const nlohmann::json::exception& e) {
     throw Error("checkpoint", path, std::string("corrupt state: ") + e.what());
   }
+  state.member = j.at("member").get<int>();
+  state.finished_records = j.at("finished_records");
   state.next_epoch = j.at("next_epoch").get<int>();
   state.step = j.at("step").get<std::int64_t>();
   state.best_score = j.at("best_score").get<double>();

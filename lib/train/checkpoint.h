@@ -8,11 +8,19 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "model/named_tensor.h"
 #include "train/cnn.h"
 
 namespace genrec {
 
 struct TrainState {
+  // Ensembles train their members one after another: the member in progress, the kept weights
+  // and records ({"seed", "epochs_run", "best_epoch", "stopped_early", "metrics"}) of the
+  // members before it.
+  int member = 0;
+  std::vector<TensorList> finished;
+  nlohmann::json finished_records = nlohmann::json::array();
+  // The member in progress:
   int next_epoch = 0;      // the first epoch not yet completed
   std::int64_t step = 0;   // optimizer steps taken
   double best_score = -1;  // best validation song accuracy (-1: none yet)
@@ -33,8 +41,10 @@ struct TrainModules {
 
 // Throws genrec::Error("checkpoint", path, cause).
 void save_checkpoint(const std::string& path, const TrainState& state, TrainModules modules);
-// Restores everything; throws genrec::Error("checkpoint", path, cause) for an unreadable file
-// or one whose fingerprint differs from state.fingerprint (another config, split or dataset).
-void load_checkpoint(const std::string& path, TrainState& state, TrainModules modules);
+// Restores everything (finished members' tensors named and shaped as member_specs); throws
+// genrec::Error("checkpoint", path, cause) for an unreadable file or one whose fingerprint
+// differs from state.fingerprint (another config, split or dataset).
+void load_checkpoint(const std::string& path, TrainState& state, TrainModules modules,
+                     const std::vector<TensorSpec>& member_specs);
 
 }  // namespace genrec

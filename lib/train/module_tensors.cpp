@@ -9,7 +9,7 @@ TensorList module_tensors(const GenreCnn& net, const FeatureConfig& features, in
   auto params = net->named_parameters();
   auto buffers = net->named_buffers();
   TensorList out;
-  for (const TensorSpec& spec : net->config().tensor_specs(features, n_labels)) {
+  for (const TensorSpec& spec : net->config().member_tensor_specs(features, n_labels)) {
     const torch::Tensor* t = spec.parameter ? params.find(spec.name) : buffers.find(spec.name);
     if (!t) throw Error("model", "weights", "the module has no tensor '" + spec.name + "'");
     const torch::Tensor c = t->detach().to(torch::kFloat32).contiguous();

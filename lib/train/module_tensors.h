@@ -6,11 +6,11 @@
 
 namespace genrec {
 
-// Every tensor of the architecture's spec, copied out of the module (float32, contiguous).
-// Throws genrec::Error("model", "weights", cause) if the module lacks one.
+// Every tensor of one network (CnnConfig::member_tensor_specs), copied out of the module
+// (float32, contiguous). Throws genrec::Error("model", "weights", cause) if the module lacks one.
 TensorList module_tensors(const GenreCnn& net, const FeatureConfig& features, int n_labels);
 
-// A model with `info` and the module's current weights.
+// A model with `info` (a single network: arch ensemble 1) and the module's current weights.
 GenreModel model_from_module(ModelInfo info, const GenreCnn& net);
 
 }  // namespace genrec

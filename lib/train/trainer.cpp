@@ -117,6 +117,151 @@ void write_metrics_file(const std::string& path, const nlohmann::json& history) 
   write_file_atomic(path, text, "train");
 }
 
+// Every epoch's metrics so far: the finished members', then the current one's.
+nlohmann::json all_metrics(const TrainState& state) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const nlohmann::json& r : state.finished_records)
+    for (const nlohmann::json& m : r.at("metrics")) all.push_back(m);
+  for (const nlohmann::json& m : state.history) all.push_back(m);
+  return all;
+}
+
+// What one member's training needs, shared by every member.
+struct MemberRun {
+  const TrainRequest& req;
+  const RunConfig& config;
+  const FeatureCache& cache;
+  const std::vector<int>& train;
+  const std::vector<int>& valid;
+  const BandStats& input_stats;  // the network's input normalisation
+  std::vector<float> fill;       // the masks' fill values
+  int n_labels;
+  std::int64_t batches_per_epoch;
+  const TrainCallbacks& callbacks;
+};
+
+// Trains member state.member (seed req.seed + member) to the end, continuing from the
+// checkpoint when `resume` (which may move state.member on to the checkpoint's member), and
+// appends its kept weights and record to state.finished and state.finished_records.
+void train_member(const MemberRun& run, TrainState& state, bool resume) {
+  const TrainOptions& opt = run.config.train;
+  const FeatureConfig& features = run.config.features;
+  const int n_mels = features.n_mels;
+  const int n_frames = static_cast<int>(features.frames_per_segment());
+  const int n_members = run.config.model.ensemble;
+  const std::int64_t total_steps = run.batches_per_epoch * opt.epochs;
+  const auto warmup_steps = static_cast<std::int64_t>(opt.warmup_epochs * run.batches_per_epoch);
+  const std::string ckpt = checkpoint_path(run.req.out);
+
+  torch::manual_seed(run.req.seed + static_cast<std::uint64_t>(state.member));
+  GenreCnn net(run.config.model, features, run.n_labels);
+  net->set_normalization(run.input_stats.mean, run.input_stats.std);
+  GenreCnn average(run.config.model, features, run.n_labels),
+      best(run.config.model, features, run.n_labels);
+  copy_weights(average, net);
+  copy_weights(best, net);
+  average->eval();
+  WeightAverage ema(average, opt.ema_decay);
+  torch::optim::AdamW optimizer(net->parameters(),
+                                torch::optim::AdamWOptions(opt.lr).weight_decay(opt.weight_decay));
+  TrainModules modules{net, average, best, optimizer};
+  if (resume) {
+    load_checkpoint(ckpt, state, modules,
+                    run.config.model.member_tensor_specs(features, run.n_labels));
+    spdlog::info("train: resuming from '{}' after epoch {}{}", ckpt, state.next_epoch,
+                 n_members > 1 ? fmt::format(" of member {}/{}", state.member + 1, n_members)
+                               : std::string());
+  } else {
+    state.next_epoch = 0;
+    state.step = 0;
+    state.best_score = -1;
+    state.best_loss = 0;
+    state.best_epoch = -1;
+    state.bad_epochs = 0;
+    state.stopped = false;
+    state.history = nlohmann::json::array();
+  }
+  const std::uint64_t seed = run.req.seed + static_cast<std::uint64_t>(state.member);
+  const LoaderOptions loading = loader_options(opt, features.top_db, run.fill);
+
+  for (int epoch = state.next_epoch; epoch < opt.epochs && !state.stopped; ++epoch) {
+    const auto t_epoch = Clock::now();
+    torch::manual_seed(stream_seed(seed, epoch, /*purpose=*/1));  // dropout
+    BatchLoader loader(run.cache, run.train, loading, stream_seed(seed, epoch, /*purpose=*/2));
+    net->train();
+    TrainBatch batch;
+    double loss_sum = 0, lr = opt.lr;
+    std::int64_t hits = 0, seen = 0;
+    std::size_t batch_index = 0;
+    while (loader.next(batch)) {
+      lr = scheduled_lr(state.step, warmup_steps, total_steps, opt.lr, opt.min_lr_ratio);
+      const StepResult r =
+          train_step(net, optimizer, batch, n_mels, n_frames, lr, opt.label_smoothing);
+      ema.update(net, state.step);
+      ++state.step;
+      loss_sum += r.loss * static_cast<double>(batch.size);
+      hits += r.correct;
+      seen += static_cast<std::int64_t>(batch.size);
+      if (run.callbacks.on_batch)
+        run.callbacks.on_batch(epoch + 1, ++batch_index, loader.n_batches(), loss_sum / seen);
+    }
+    const double train_seconds = seconds_since(t_epoch);
+
+    EpochMetrics m;
+    m.member = state.member;
+    m.n_members = n_members;
+    m.epoch = epoch + 1;
+    m.n_epochs = opt.epochs;
+    m.loss = loss_sum / static_cast<double>(seen);
+    m.train_seg_acc = static_cast<double>(hits) / static_cast<double>(seen);
+    m.lr = lr;
+    m.windows_per_s = static_cast<double>(seen) / train_seconds;
+    if (!run.valid.empty()) {
+      const ValidScores v = validate(average, run.cache, run.valid, opt.eval_batch_size);
+      m.has_valid = true;
+      m.valid_loss = v.loss;
+      m.valid_seg_acc = v.seg_acc;
+      m.valid_song_acc = v.song_acc;
+      if (v.song_acc > state.best_score ||
+          (v.song_acc == state.best_score && v.loss < state.best_loss)) {
+        copy_weights(best, average);
+        state.best_score = v.song_acc;
+        state.best_loss = v.loss;
+        state.best_epoch = epoch;
+        state.bad_epochs = 0;
+        m.best = true;
+      } else if (opt.patience > 0 && ++state.bad_epochs >= opt.patience) {
+        state.stopped = true;
+      }
+    } else {
+      state.best_epoch = epoch;  // no validation part: the last averaged weights are kept
+      m.best = true;
+    }
+    m.seconds = seconds_since(t_epoch);
+    state.history.push_back(m.to_json());
+    state.next_epoch = epoch + 1;
+    write_metrics_file(metrics_path(run.req.out), all_metrics(state));
+    save_checkpoint(ckpt, state, modules);
+    if (run.callbacks.on_epoch) run.callbacks.on_epoch(m);
+    if (state.stopped)
+      spdlog::info("train: early stop after epoch {} (no improvement for {} epochs)", epoch + 1,
+                   opt.patience);
+  }
+
+  // The kept weights: the best averaged ones by validation, or the last ones without one.
+  nlohmann::json record{{"seed", seed},
+                        {"epochs_run", state.next_epoch},
+                        {"best_epoch", state.best_epoch + 1},
+                        {"stopped_early", state.stopped},
+                        {"metrics", state.history}};
+  if (state.best_epoch >= 0 && state.best_epoch < static_cast<int>(state.history.size()))
+    record["final"] = state.history[state.best_epoch];
+  state.finished.push_back(
+      module_tensors(run.valid.empty() ? average : best, features, run.n_labels));
+  state.finished_records.push_back(record);
+  state.history = nlohmann::json::array();
+}
+
 }  // namespace
 
 TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks) {
@@ -142,34 +287,17 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
     throw Error("train", req.data_dir, "no training songs in split '" + req.split + "'");
   const std::vector<std::string>& labels = cache.labels();
   const int n_labels = static_cast<int>(labels.size());
-  const int n_mels = config.features.n_mels;
-  const int n_frames = static_cast<int>(config.features.frames_per_segment());
   spdlog::info("train: {} songs ({} valid, {} test, {} skipped), {} labels, {} threads",
                train.size(), valid.size(), test.size(), cache.skipped().size(), n_labels, threads);
 
   tune_allocator_for_tensors();
   torch::set_num_threads(threads);
-  torch::manual_seed(req.seed);
-  GenreCnn net(config.model, config.features, n_labels);
   const BandStats stats = band_stats(cache, train);  // raw dB: the masks' fill values
   const BandStats input_stats = config.model.input_reference == "window_max"
                                     ? band_stats(cache, train, /*relative_to_max=*/true)
                                     : stats;
-  net->set_normalization(input_stats.mean, input_stats.std);
-  GenreCnn average(config.model, config.features, n_labels),
-      best(config.model, config.features, n_labels);
-  copy_weights(average, net);
-  copy_weights(best, net);
-  average->eval();
-  WeightAverage ema(average, opt.ema_decay);
-  torch::optim::AdamW optimizer(net->parameters(),
-                                torch::optim::AdamWOptions(opt.lr).weight_decay(opt.weight_decay));
-
-  const LoaderOptions loading = loader_options(opt, config.features.top_db, stats.mean);
   const std::int64_t batches_per_epoch = static_cast<std::int64_t>(
       BatchLoader::count_batches(train.size() * opt.crops_per_song, opt.batch_size));
-  const std::int64_t total_steps = batches_per_epoch * opt.epochs;
-  const auto warmup_steps = static_cast<std::int64_t>(opt.warmup_epochs * batches_per_epoch);
 
   TrainState state;
   state.fingerprint = {{"config", config.to_json()},
@@ -178,78 +306,23 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
                        {"labels", labels},
                        {"train", rel_paths(data, train)},
                        {"valid", rel_paths(data, valid)}};
+  const MemberRun run{
+      req,      config, cache, train, valid, input_stats, stats.mean, n_labels, batches_per_epoch,
+      callbacks};
+  const int n_members = config.model.ensemble;
   const std::string ckpt = checkpoint_path(req.out);
-  TrainModules modules{net, average, best, optimizer};
-  TrainResult result;
-  if (req.resume && std::filesystem::exists(ckpt)) {
-    load_checkpoint(ckpt, state, modules);
-    result.resumed = true;
-    spdlog::info("train: resuming from '{}' after epoch {}", ckpt, state.next_epoch);
-  } else if (req.resume) {
+  bool resuming = req.resume && std::filesystem::exists(ckpt);
+  if (req.resume && !resuming)
     spdlog::warn("train: no checkpoint '{}'; starting from the beginning", ckpt);
+  TrainResult result;
+  result.resumed = resuming;
+  // Members one after another (seeds seed, seed + 1, ...); a resumed run starts where its
+  // checkpoint left off, with the members finished before it.
+  for (state.member = 0; state.member < n_members; ++state.member) {
+    train_member(run, state, resuming);
+    resuming = false;
   }
-
-  for (int epoch = state.next_epoch; epoch < opt.epochs && !state.stopped; ++epoch) {
-    const auto t_epoch = Clock::now();
-    torch::manual_seed(stream_seed(req.seed, epoch, /*purpose=*/1));  // dropout
-    BatchLoader loader(cache, train, loading, stream_seed(req.seed, epoch, /*purpose=*/2));
-    net->train();
-    TrainBatch batch;
-    double loss_sum = 0, lr = opt.lr;
-    std::int64_t hits = 0, seen = 0;
-    std::size_t batch_index = 0;
-    while (loader.next(batch)) {
-      lr = scheduled_lr(state.step, warmup_steps, total_steps, opt.lr, opt.min_lr_ratio);
-      const StepResult r =
-          train_step(net, optimizer, batch, n_mels, n_frames, lr, opt.label_smoothing);
-      ema.update(net, state.step);
-      ++state.step;
-      loss_sum += r.loss * static_cast<double>(batch.size);
-      hits += r.correct;
-      seen += static_cast<std::int64_t>(batch.size);
-      if (callbacks.on_batch)
-        callbacks.on_batch(epoch + 1, ++batch_index, loader.n_batches(), loss_sum / seen);
-    }
-    const double train_seconds = seconds_since(t_epoch);
-
-    EpochMetrics m;
-    m.epoch = epoch + 1;
-    m.n_epochs = opt.epochs;
-    m.loss = loss_sum / static_cast<double>(seen);
-    m.train_seg_acc = static_cast<double>(hits) / static_cast<double>(seen);
-    m.lr = lr;
-    m.windows_per_s = static_cast<double>(seen) / train_seconds;
-    if (!valid.empty()) {
-      const ValidScores v = validate(average, cache, valid, opt.eval_batch_size);
-      m.has_valid = true;
-      m.valid_loss = v.loss;
-      m.valid_seg_acc = v.seg_acc;
-      m.valid_song_acc = v.song_acc;
-      if (v.song_acc > state.best_score ||
-          (v.song_acc == state.best_score && v.loss < state.best_loss)) {
-        copy_weights(best, average);
-        state.best_score = v.song_acc;
-        state.best_loss = v.loss;
-        state.best_epoch = epoch;
-        state.bad_epochs = 0;
-        m.best = true;
-      } else if (opt.patience > 0 && ++state.bad_epochs >= opt.patience) {
-        state.stopped = true;
-      }
-    } else {
-      state.best_epoch = epoch;  // no validation part: the last averaged weights are kept
-      m.best = true;
-    }
-    m.seconds = seconds_since(t_epoch);
-    state.history.push_back(m.to_json());
-    state.next_epoch = epoch + 1;
-    write_metrics_file(metrics_path(req.out), state.history);
-    save_checkpoint(ckpt, state, modules);
-    if (callbacks.on_epoch) callbacks.on_epoch(m);
-    if (state.stopped)
-      spdlog::info("train: early stop after epoch {} (no improvement for {} epochs)", epoch + 1,
-                   opt.patience);
-  }
+  const nlohmann::json& last = state.finished_records.back();
 
   // The saved model: the best averaged weights by validation, or the last ones without one.
   ModelInfo info;
@@ -273,18 +346,36 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
       {"threads", threads},
       {"config_source", config.source},
       {"config", config.to_json()},
-      {"epochs_run", state.next_epoch},
-      {"best_epoch", state.best_epoch + 1},
-      {"stopped_early", state.stopped},
-      {"weights", valid.empty() ? "exponential moving average after the last epoch"
-                                : "exponential moving average at the best validation epoch"},
-      {"metrics", state.history},
+      {"epochs_run", last.at("epochs_run")},
+      {"best_epoch", last.at("best_epoch")},
+      {"stopped_early", last.at("stopped_early")},
+      {"weights",
+       std::string(valid.empty() ? "exponential moving average after the last epoch"
+                                 : "exponential moving average at the best validation epoch") +
+           (n_members > 1 ? ", for each of the " + std::to_string(n_members) +
+                                " members (probabilities averaged)"
+                          : "")},
+      {"metrics", all_metrics(state)},
       {"date", utc_now()},
       {"command", req.command_line}};
-  if (state.best_epoch >= 0 && state.best_epoch < static_cast<int>(state.history.size()))
-    training["final"] = state.history[state.best_epoch];
+  if (last.contains("final")) training["final"] = last.at("final");
+  if (n_members > 1) {
+    nlohmann::json members = nlohmann::json::array();
+    for (const nlohmann::json& r : state.finished_records) {
+      nlohmann::json summary = r;
+      summary.erase("metrics");
+      members.push_back(summary);
+    }
+    training["members"] = members;
+  }
   info.training = training;
-  GenreModel model = model_from_module(info, valid.empty() ? average : best);
+  TensorList tensors;
+  for (int m = 0; m < n_members; ++m)
+    for (NamedTensor t : state.finished[static_cast<std::size_t>(m)]) {
+      t.name = config.model.member_prefix(m) + t.name;
+      tensors.push_back(std::move(t));
+    }
+  GenreModel model(info, std::move(tensors));
 
   // Saved before the test report, so a failure there never loses the trained model.
   model.save(req.out);
@@ -308,9 +399,10 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   }
 
   result.model_path = req.out;
-  result.epochs_run = state.next_epoch;
-  result.best_epoch = state.best_epoch + 1;
-  result.stopped_early = state.stopped;
+  result.epochs_run = last.at("epochs_run").get<int>();
+  result.best_epoch = last.at("best_epoch").get<int>();
+  result.stopped_early = last.at("stopped_early").get<bool>();
+  result.n_members = n_members;
   result.training = model.info().training;
   result.seconds = seconds_since(t_start);
   return result;
