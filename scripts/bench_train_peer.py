@@ -51,7 +51,7 @@ class GenreCnn(nn.Module):
         self.register_buffer("norm_std", torch.ones(n_mels))
         layers, c_in = [], 1
         k = arch.get("kernel_size", 3)
-        for c_out in arch.get("channels", [16, 32, 64, 128]):
+        for c_out in arch.get("channels", [8, 16, 32, 64]):
             for _ in range(arch.get("convs_per_block", 1)):
                 layers += [nn.Conv2d(c_in, c_out, k, padding=k // 2, bias=False),
                            nn.BatchNorm2d(c_out), nn.ReLU(inplace=True)]
@@ -63,7 +63,7 @@ class GenreCnn(nn.Module):
         self.dropout = nn.Dropout(arch.get("dropout", 0.3))
         if self.pooling == "time_avgmax":
             bins = n_mels
-            for _ in arch.get("channels", [16, 32, 64, 128]):
+            for _ in arch.get("channels", [8, 16, 32, 64]):
                 bins //= 2
             width = 2 * c_in * max(1, bins)
         else:

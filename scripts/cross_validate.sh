@@ -7,7 +7,10 @@
 # Prints per-fold song and segment accuracy and time, then the means.
 # Usage: scripts/cross_validate.sh [DATA_DIR] [FOLDS] [extra genrec train args...]
 #   env: BUILD_DIR (build), THREADS (2), SEED (42), CONFIG (configs/default.toml), OUT_DIR (temp),
-#        GENREC (a genrec binary to use instead of building BUILD_DIR/bin/genrec)
+#        GENREC (a genrec binary to use instead of building BUILD_DIR/bin/genrec),
+#        JOBS (1: folds run one after another; 2: two folds at a time, e.g. with THREADS=1),
+#        ONLY (fold indices to run, e.g. "0 1 3"; default all)
+# A fold's result depends on SEED and THREADS only, not on JOBS or on which other folds run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA="${1:-$(cd .. && pwd)/shared/data/gtzan-mini}"
@@ -27,21 +30,43 @@ fi
 OUT_DIR="${OUT_DIR:-$(mktemp -d)}"
 mkdir -p "$OUT_DIR"
 CACHE="$OUT_DIR/cache"
-echo "cross-validation: $FOLDS folds of $DATA, seed $SEED, $THREADS threads, config $CONFIG" >&2
-RESULTS=()
-for ((k = 0; k < FOLDS; k++)); do
+echo "cross-validation: $FOLDS folds of $DATA, seed $SEED, $THREADS threads x ${JOBS:-1} jobs, config $CONFIG" >&2
+JOBS="${JOBS:-1}"
+ONLY="${ONLY:-$(seq -s ' ' 0 $((FOLDS - 1)))}"
+
+# Trains and scores fold $1; writes "k n song seg seconds" to $OUT_DIR/fold$1.result.
+run_fold() {
+  local k=$1 start line seconds n song seg
   start=$(date +%s.%N)
   line=$("$GENREC" --threads "$THREADS" train --data "$DATA" \
            --out "$OUT_DIR/fold$k.genrec" --config "$CONFIG" --split "fold:$k/$FOLDS" \
-           --seed "$SEED" --cache "$CACHE" "$@" 2> "$OUT_DIR/fold$k.log" | grep '^test songs') || {
+           --seed "$SEED" --cache "$CACHE" "${EXTRA[@]}" 2> "$OUT_DIR/fold$k.log" | grep '^test songs') || {
     echo "fold $k failed; see $OUT_DIR/fold$k.log" >&2
     tail -5 "$OUT_DIR/fold$k.log" >&2
-    exit 1
+    return 1
   }
   seconds=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}')
   # line: "test songs N song_accuracy X segment_accuracy Y"
   read -r _ _ n _ song _ seg <<< "$line"
-  RESULTS+=("$k $n $song $seg $seconds")
+  echo "$k $n $song $seg $seconds" > "$OUT_DIR/fold$k.result"
+}
+
+EXTRA=("$@")
+# The cache is built once, before folds may run side by side.
+"$GENREC" --log-level warn preprocess --data "$DATA" --cache "$CACHE" --config "$CONFIG" >&2
+PIDS=()
+for k in $ONLY; do
+  while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 1; done
+  run_fold "$k" &
+  PIDS+=($!)
+done
+FAILED=0
+for p in "${PIDS[@]}"; do wait "$p" || FAILED=1; done
+[ $FAILED = 0 ] || exit 1
+RESULTS=()
+for k in $ONLY; do
+  RESULTS+=("$(cat "$OUT_DIR/fold$k.result")")
+  read -r _ n song seg seconds < "$OUT_DIR/fold$k.result"
   printf "fold %d: %2d test songs, song accuracy %5.1f%%, segment accuracy %5.1f%%, %6.1f s\n" \
     "$k" "$n" "$(awk -v x="$song" 'BEGIN {print 100 * x}')" \
     "$(awk -v x="$seg" 'BEGIN {print 100 * x}')" "$seconds"

@@ -202,9 +202,7 @@ TEST(ModelFile, EnsembleAveragesItsMembersProbabilities) {
   for (std::size_t i = 0; i < got.size(); ++i)
     gap = std::max(gap, std::abs(got[i] - first.data_ptr<float>()[i]));
   EXPECT_GT(gap, 1e-2f);
-  ModelInfo single = info;
-  single.arch = CnnConfig{}.to_json();
-  const GenreModel one(single, module_tensors(nets[0], features, n_labels));
+  const GenreModel one = model_from_module(info, nets[0]);
   EXPECT_EQ(model.describe().at("n_parameters").get<long>(),
             3 * one.describe().at("n_parameters").get<long>());
 }

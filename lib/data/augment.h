@@ -16,11 +16,11 @@ struct AugmentOptions {
   // Band limiting, as in audio from low sample rates (a 16 kHz file has nothing above 8 kHz) or
   // lossy codecs: with this probability, bands from a random cutoff in [lowpass_min_band,
   // n_mels) up are set to the front end's floor, max - top_db, where such bands really sit.
-  double lowpass_prob = 0.3;
-  int lowpass_min_band = 96;  // ~5 kHz with 128 bands up to 11025 Hz
+  double lowpass_prob = 0.8;
+  int lowpass_min_band = 100;  // ~5.2 kHz with 128 bands up to 11025 Hz
   // The filter's slope: the this many bands below the cutoff are attenuated by 1/(slope+1),
   // 2/(slope+1), ... of top_db (not below the floor), as a real resampler's roll-off. 0: a wall.
-  int lowpass_slope_bands = 0;
+  int lowpass_slope_bands = 3;
   // Shift along the mel axis by a random whole number of bands in [-max, max] (edge bands
   // repeated): a rough pitch/timbre change. 0: off.
   int freq_shift_max = 0;

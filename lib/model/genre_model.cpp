@@ -28,6 +28,8 @@ ModelInfo info_from_header(const nlohmann::json& h, int format_version) {
   if (info.labels.empty()) throw Error("model", "labels", "no labels");
   info.features = feature_config_from_json(h.at("features"));
   info.arch = h.at("arch");
+  // Files written before ensembles existed hold one network, whatever today's default is.
+  if (info.arch.is_object() && !info.arch.contains("ensemble")) info.arch["ensemble"] = 1;
   info.training = h.value("training", nlohmann::json::object());
   return info;
 }

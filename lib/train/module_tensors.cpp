@@ -23,6 +23,7 @@ TensorList module_tensors(const GenreCnn& net, const FeatureConfig& features, in
 }
 
 GenreModel model_from_module(ModelInfo info, const GenreCnn& net) {
+  info.arch["ensemble"] = 1;  // one module: one network, whatever the config says
   TensorList tensors = module_tensors(net, info.features, static_cast<int>(info.labels.size()));
   return GenreModel(std::move(info), std::move(tensors));
 }

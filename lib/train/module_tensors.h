@@ -10,7 +10,8 @@ namespace genrec {
 // (float32, contiguous). Throws genrec::Error("model", "weights", cause) if the module lacks one.
 TensorList module_tensors(const GenreCnn& net, const FeatureConfig& features, int n_labels);
 
-// A model with `info` (a single network: arch ensemble 1) and the module's current weights.
+// A model with `info` and the module's current weights: one network (info.arch's ensemble is
+// set to 1).
 GenreModel model_from_module(ModelInfo info, const GenreCnn& net);
 
 }  // namespace genrec
