@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "audio/error.h"
+#include "model/softmax.h"
 
 namespace genrec {
 
@@ -75,10 +76,8 @@ void CnnInference::forward_one(const float* logmel, float* logits, Workspace& ws
   std::vector<double> mean(static_cast<std::size_t>(n_labels_), 0.0);
   for (const Member& net : members_) {
     forward_member(net, logmel, z.data(), ws);
-    const float top = *std::max_element(z.begin(), z.end());
-    double sum = 0;
-    for (float v : z) sum += std::exp(static_cast<double>(v - top));
-    for (int l = 0; l < n_labels_; ++l) mean[l] += std::exp(static_cast<double>(z[l] - top)) / sum;
+    softmax_in_place(z.data(), z.size());
+    for (int l = 0; l < n_labels_; ++l) mean[l] += z[l];
   }
   for (int l = 0; l < n_labels_; ++l)
     logits[l] = static_cast<float>(std::log(mean[l] / static_cast<double>(members_.size())));

@@ -8,6 +8,7 @@
 #include "model/cnn_inference.h"
 #include "model/feature_config_json.h"
 #include "model/model_file.h"
+#include "model/softmax.h"
 
 namespace genrec {
 namespace {
@@ -76,13 +77,7 @@ std::vector<float> GenreModel::probabilities(const float* logmel, std::size_t ba
                                              int threads) const {
   std::vector<float> p = logits(logmel, batch, threads);
   const std::size_t k = n_labels();
-  for (std::size_t b = 0; b < batch; ++b) {
-    float* z = p.data() + b * k;
-    const float top = *std::max_element(z, z + k);
-    double sum = 0;
-    for (std::size_t i = 0; i < k; ++i) sum += (z[i] = std::exp(z[i] - top));
-    for (std::size_t i = 0; i < k; ++i) z[i] = static_cast<float>(z[i] / sum);
-  }
+  for (std::size_t b = 0; b < batch; ++b) softmax_in_place(p.data() + b * k, k);
   return p;
 }
 

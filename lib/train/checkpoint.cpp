@@ -66,7 +66,10 @@ void load_checkpoint(const std::string& path, TrainState& state, TrainModules m,
     root.read("state", text);
     j = nlohmann::json::parse(text.toStringRef());
     if (j.value("version", 0) != kCheckpointVersion)
-      throw Error("checkpoint", path, "unsupported checkpoint version");
+      throw Error("checkpoint", path,
+                  "checkpoint version " + std::to_string(j.value("version", 0)) +
+                      ", this genrec reads version " + std::to_string(kCheckpointVersion) +
+                      "; remove it or train without --resume");
     if (j.at("fingerprint") != state.fingerprint)
       throw Error("checkpoint", path,
                   "written by a run with another config, split, seed or dataset; "
