@@ -35,14 +35,11 @@ void run_train(TrainRequest request, const GlobalOptions& global) {
   };
   const TrainResult r = train_with_library(request, callbacks);
   bar.clear();
-  if (r.n_members > 1)
-    spdlog::info(
-        "saved {} ({} networks; the last: weights of epoch {}, {} epochs run{}) in {:.1f}s",
-        r.model_path, r.n_members, r.best_epoch, r.epochs_run,
-        r.stopped_early ? ", stopped early" : "", r.seconds);
-  else
-    spdlog::info("saved {} (weights of epoch {}, {} epochs run{}) in {:.1f}s", r.model_path,
-                 r.best_epoch, r.epochs_run, r.stopped_early ? ", stopped early" : "", r.seconds);
+  const std::string networks =
+      r.n_members > 1 ? fmt::format("{} networks; the last: ", r.n_members) : "";
+  spdlog::info("saved {} ({}weights of epoch {}, {} epochs run{}) in {:.1f}s", r.model_path,
+               networks, r.best_epoch, r.epochs_run, r.stopped_early ? ", stopped early" : "",
+               r.seconds);
   if (r.test_song_acc) {
     // The figure scripts/cross_validate.sh collects: a result, so it goes to stdout.
     fmt::print("test songs {} song_accuracy {:.4f} segment_accuracy {:.4f}\n", r.n_test,
