@@ -1,0 +1,158 @@
+#include "train/member.h"
+
+#include <spdlog/spdlog.h>
+
+#include "data/batch_loader.h"
+#include "model/atomic_write.h"
+#include "train/epoch.h"
+#include "train/module_tensors.h"
+#include "train/stopwatch.h"
+#include "train/validation.h"
+#include "train/weight_average.h"
+
+namespace genrec {
+namespace {
+
+// ref: SplitMix64 (Steele et al. 2014): independent streams from (seed, epoch, purpose).
+std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t epoch, std::uint64_t purpose) {
+  std::uint64_t z = seed + 0x9E3779B97F4A7C15ull * (1 + epoch * 4 + purpose);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+void write_metrics_file(const std::string& path, const nlohmann::json& history) {
+  std::string text;
+  for (const auto& m : history) text += m.dump() + "\n";
+  write_file_atomic(path, text, "train");
+}
+
+void reset_member_state(TrainState& state) {
+  state.next_epoch = 0;
+  state.step = 0;
+  state.best_score = -1;
+  state.best_loss = 0;
+  state.best_epoch = -1;
+  state.bad_epochs = 0;
+  state.stopped = false;
+  state.history = nlohmann::json::array();
+}
+
+// Validates the averaged weights after `epoch` into m, keeps them as `best` when they beat the
+// best so far (song accuracy, then loss), and fires early stopping after `patience` epochs
+// without. Without a validation part the last averaged weights are the kept ones.
+void judge_epoch(const MemberRun& run, GenreCnn& average, GenreCnn& best, TrainState& state,
+                 int epoch, EpochMetrics& m) {
+  const TrainOptions& opt = run.config.train;
+  if (run.data.valid.empty()) {
+    state.best_epoch = epoch;
+    m.best = true;
+    return;
+  }
+  const ValidScores v =
+      valid_scores(validate(average, run.data.cache, run.data.valid, opt.eval_batch_size));
+  m.has_valid = true;
+  m.valid_loss = v.loss;
+  m.valid_seg_acc = v.seg_acc;
+  m.valid_song_acc = v.song_acc;
+  if (v.song_acc > state.best_score ||
+      (v.song_acc == state.best_score && v.loss < state.best_loss)) {
+    copy_weights(best, average);
+    state.best_score = v.song_acc;
+    state.best_loss = v.loss;
+    state.best_epoch = epoch;
+    state.bad_epochs = 0;
+    m.best = true;
+  } else if (opt.patience > 0 && ++state.bad_epochs >= opt.patience) {
+    state.stopped = true;
+  }
+}
+
+}  // namespace
+
+nlohmann::json all_metrics(const TrainState& state) {
+  nlohmann::json all = nlohmann::json::array();
+  for (const nlohmann::json& r : state.finished_records)
+    for (const nlohmann::json& m : r.at("metrics")) all.push_back(m);
+  for (const nlohmann::json& m : state.history) all.push_back(m);
+  return all;
+}
+
+void train_member(const MemberRun& run, TrainState& state, bool resume) {
+  const TrainOptions& opt = run.config.train;
+  const FeatureConfig& features = run.config.features;
+  const CnnConfig& arch = run.config.model;
+  const int n_labels = run.data.n_labels();
+  const int n_members = arch.ensemble;
+  const std::string ckpt = checkpoint_path(run.req.out);
+
+  torch::manual_seed(run.req.seed + static_cast<std::uint64_t>(state.member));
+  GenreCnn net(arch, features, n_labels);
+  net->set_normalization(run.data.input_stats.mean, run.data.input_stats.std);
+  GenreCnn average(arch, features, n_labels), best(arch, features, n_labels);
+  copy_weights(average, net);
+  copy_weights(best, net);
+  average->eval();
+  WeightAverage ema(average, opt.ema_decay);
+  torch::optim::AdamW optimizer(net->parameters(),
+                                torch::optim::AdamWOptions(opt.lr).weight_decay(opt.weight_decay));
+  TrainModules modules{net, average, best, optimizer};
+  if (resume) {
+    load_checkpoint(ckpt, state, modules, arch.member_tensor_specs(features, n_labels));
+    spdlog::info("train: resuming from '{}' after epoch {}{}", ckpt, state.next_epoch,
+                 n_members > 1 ? fmt::format(" of member {}/{}", state.member + 1, n_members)
+                               : std::string());
+  } else {
+    reset_member_state(state);
+  }
+  const std::uint64_t seed = run.req.seed + static_cast<std::uint64_t>(state.member);
+  const LoaderOptions loading = loader_options(opt, features.top_db, run.data.fill_stats.mean);
+  StepSchedule schedule;
+  schedule.total_steps = run.batches_per_epoch * opt.epochs;
+  schedule.warmup_steps = static_cast<std::int64_t>(opt.warmup_epochs * run.batches_per_epoch);
+
+  for (int epoch = state.next_epoch; epoch < opt.epochs && !state.stopped; ++epoch) {
+    const auto t_epoch = Clock::now();
+    torch::manual_seed(stream_seed(seed, epoch, /*purpose=*/1));  // dropout
+    BatchLoader loader(run.data.cache, run.data.train, loading,
+                       stream_seed(seed, epoch, /*purpose=*/2));
+    const EpochTotals t = train_epoch(net, optimizer, ema, loader, opt, features, schedule,
+                                      state.step, epoch + 1, run.callbacks);
+    const double train_seconds = seconds_since(t_epoch);
+
+    EpochMetrics m;
+    m.member = state.member;
+    m.n_members = n_members;
+    m.epoch = epoch + 1;
+    m.n_epochs = opt.epochs;
+    m.loss = t.loss_sum / static_cast<double>(t.seen);
+    m.train_seg_acc = static_cast<double>(t.hits) / static_cast<double>(t.seen);
+    m.lr = t.lr;
+    m.windows_per_s = static_cast<double>(t.seen) / train_seconds;
+    judge_epoch(run, average, best, state, epoch, m);
+    m.seconds = seconds_since(t_epoch);
+    state.history.push_back(m.to_json());
+    state.next_epoch = epoch + 1;
+    write_metrics_file(metrics_path(run.req.out), all_metrics(state));
+    save_checkpoint(ckpt, state, modules);
+    if (run.callbacks.on_epoch) run.callbacks.on_epoch(m);
+    if (state.stopped)
+      spdlog::info("train: early stop after epoch {} (no improvement for {} epochs)", epoch + 1,
+                   opt.patience);
+  }
+
+  // The kept weights: the best averaged ones by validation, or the last ones without one.
+  nlohmann::json record{{"seed", seed},
+                        {"epochs_run", state.next_epoch},
+                        {"best_epoch", state.best_epoch + 1},
+                        {"stopped_early", state.stopped},
+                        {"metrics", state.history}};
+  if (state.best_epoch >= 0 && state.best_epoch < static_cast<int>(state.history.size()))
+    record["final"] = state.history[state.best_epoch];
+  state.finished.push_back(
+      module_tensors(run.data.valid.empty() ? average : best, features, n_labels));
+  state.finished_records.push_back(record);
+  state.history = nlohmann::json::array();
+}
+
+}  // namespace genrec

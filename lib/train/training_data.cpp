@@ -1,0 +1,47 @@
+#include "train/training_data.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+
+#include "audio/error.h"
+#include "data/split.h"
+
+namespace genrec {
+namespace {
+
+std::vector<int> with_features(const FeatureCache& cache, const std::vector<int>& songs) {
+  std::vector<int> out;
+  for (int s : songs)
+    if (cache.find(s)) out.push_back(s);
+  return out;
+}
+
+}  // namespace
+
+TrainingData prepare_training_data(const TrainRequest& req, const RunConfig& config, int threads) {
+  Dataset data = scan_dataset(req.data_dir);
+  const Split split = make_split(data, req.split, req.seed);
+  check_disjoint(split);
+  const std::string cache_dir =
+      req.cache_dir.empty() ? (std::filesystem::path(req.data_dir) / ".genrec-cache").string()
+                            : req.cache_dir;
+  FeatureCache cache = FeatureCache::open_or_build(data, config.features, cache_dir, threads);
+  std::vector<int> train = with_features(cache, split.train);
+  std::vector<int> valid = with_features(cache, split.valid);
+  std::vector<int> test = with_features(cache, split.test);
+  if (train.empty())
+    throw Error("train", req.data_dir, "no training songs in split '" + req.split + "'");
+  spdlog::info("train: {} songs ({} valid, {} test, {} skipped), {} labels, {} threads",
+               train.size(), valid.size(), test.size(), cache.skipped().size(),
+               cache.labels().size(), threads);
+  BandStats fill_stats = band_stats(cache, train);
+  BandStats input_stats = config.model.input_reference == "window_max"
+                              ? band_stats(cache, train, /*relative_to_max=*/true)
+                              : fill_stats;
+  return TrainingData{std::move(data),       std::move(cache), std::move(train),
+                      std::move(valid),      std::move(test),  std::move(fill_stats),
+                      std::move(input_stats)};
+}
+
+}  // namespace genrec

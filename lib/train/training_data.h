@@ -1,0 +1,30 @@
+#pragma once
+// The data side of `genrec train`, set up once per run and shared by every ensemble member:
+// dataset scan, song split, feature cache, and the training songs' band statistics.
+#include <string>
+#include <vector>
+
+#include "data/band_stats.h"
+#include "data/dataset.h"
+#include "data/feature_cache.h"
+#include "model/train_config.h"
+#include "model/train_request.h"
+
+namespace genrec {
+
+struct TrainingData {
+  Dataset data;
+  FeatureCache cache;
+  std::vector<int> train, valid, test;  // dataset indices of the split's parts, with features
+  BandStats fill_stats;                 // raw dB: the masks' fill values
+  BandStats input_stats;                // the network's input normalisation
+  int n_labels() const { return static_cast<int>(cache.labels().size()); }
+};
+
+// Scans request.data_dir, splits it by song (request.split, request.seed), opens or builds the
+// feature cache with `threads` workers and measures the band statistics. Throws genrec::Error
+// for a bad dataset or split, or one without training songs.
+TrainingData prepare_training_data(const TrainRequest& request, const RunConfig& config,
+                                   int threads);
+
+}  // namespace genrec
