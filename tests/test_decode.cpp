@@ -155,5 +155,34 @@ TEST(DecodeFormats, SharedFormatsDecodeAndResample) {
   }
 }
 
+// libsndfile writes the audio: lossless containers give back the 16-bit samples,
+// the WAV header is the canonical 44 bytes, and Ogg Vorbis keeps a tone's pitch and level.
+TEST(WavWriter, ContainersByExtensionRoundTrip) {
+  const std::string dir = test::scratch_dir("writer_formats");
+  const std::vector<float> x = test::tone(440, 0.5);
+  const std::vector<float> ref =
+      load_audio((write_wav(dir + "/r.wav", x, 22050), dir + "/r.wav"), 22050);
+  for (const char* ext : {".flac", ".au", ".aiff"}) {
+    write_audio(dir + "/t" + ext, x, 22050);
+    const std::vector<float> y = load_audio(dir + "/t" + ext, 22050);
+    ASSERT_EQ(y.size(), ref.size()) << ext;
+    // 16-bit containers: within one quantisation step of the WAV (libsndfile's float to
+    // integer conversion rounds slightly differently per container).
+    for (std::size_t i = 0; i < y.size(); ++i)
+      ASSERT_NEAR(y[i], ref[i], 1.01 / 32768) << ext << " sample " << i;
+  }
+  write_audio(dir + "/t.ogg", x, 22050);
+  const std::vector<float> v = load_audio(dir + "/t.ogg", 22050);
+  ASSERT_NEAR(static_cast<double>(v.size()), x.size(), 2048.0);
+  double energy = 0;
+  for (std::size_t i = 2000; i < 9000; ++i) energy += static_cast<double>(v[i]) * v[i];
+  EXPECT_NEAR(energy / 7000, 0.125, 0.01);  // a 0.5-amplitude sine has mean square 0.125
+  EXPECT_THROW(write_audio(dir + "/t.mp4", x, 22050), Error);
+  const std::vector<std::uint8_t> b = encode_wav(std::vector<float>(10, 0.5f), 22050);
+  ASSERT_EQ(b.size(), 44u + 20u);
+  EXPECT_EQ(std::string(b.begin(), b.begin() + 4), "RIFF");
+  EXPECT_EQ(b[44], static_cast<std::uint8_t>(16384 & 0xff));  // lrint(0.5 * 32767) = 16384
+}
+
 }  // namespace
 }  // namespace genrec

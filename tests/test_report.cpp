@@ -4,7 +4,6 @@
 #include <sstream>
 
 #include "audio/error.h"
-#include "report/confusion_plot.h"
 #include "report/metrics.h"
 #include "report/predict_format.h"
 #include "test_util.h"
@@ -77,17 +76,6 @@ TEST(Metrics, CsvAndJson) {
   nlohmann::json j = confusion_json(tiny());
   EXPECT_EQ(j["matrix"][1][2], 1);
   EXPECT_EQ(j["labels"][2], "c");
-}
-
-TEST(ConfusionPlot, PngAndSvgAreWritten) {
-  const std::string dir = test::scratch_dir("plot");
-  write_confusion_plot(dir + "/cm.png", tiny(), "Confusion matrix");
-  write_confusion_plot(dir + "/cm.svg", tiny(), "Confusion matrix");
-  EXPECT_GT(std::filesystem::file_size(dir + "/cm.png"), 500u);
-  const Image img = confusion_image(tiny(), "t");
-  // The diagonal cell of "c" (4 of 4) is the darkest colour of the scale.
-  EXPECT_THROW(write_confusion_plot(dir + "/cm.bmp", tiny(), "x"), Error);
-  EXPECT_GT(img.width, 3 * 64);
 }
 
 Prediction sample_prediction() {

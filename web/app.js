@@ -3,8 +3,10 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const PALETTE = ["#2563eb", "#9333ea", "#d97706", "#db2777", "#0d9488",
-                 "#65a30d", "#475569", "#ea580c", "#0891b2", "#dc2626"];
+// Okabe–Ito, colour-blind safe, in the order of lib/report/palette.cpp (the plots use the same):
+// label i gets PALETTE[i % 8], striped from the ninth label on.
+const PALETTE = ["#E69F00", "#56B4E9", "#009E73", "#F0E442",
+                 "#0072B2", "#D55E00", "#CC79A7", "#999999"];
 const ERROR_TITLES = {
   400: "Nothing to analyse",
   413: "File too large",
@@ -41,11 +43,13 @@ function megabytes(bytes) {
   return (bytes / (1 << 20)).toFixed(bytes >= 10 << 20 ? 0 : 1) + " MB";
 }
 
-// The colour of a genre: by its index among the model's labels, so it never changes.
+// The CSS background of a genre: by its index among the model's labels, so it never changes.
 function colour(genre) {
   let i = state.labels.indexOf(genre);
   if (i < 0) i = state.labels.push(genre) - 1;
-  return i < PALETTE.length ? PALETTE[i] : `hsl(${(i * 137) % 360} 60% 45%)`;
+  const base = PALETTE[i % PALETTE.length];
+  if (i < PALETTE.length) return base;
+  return `repeating-linear-gradient(135deg, rgba(0,0,0,0.55) 0 2px, transparent 2px 6px), ${base}`;
 }
 
 // A tick step that gives at most `maxTicks` labelled ticks over `total` seconds.

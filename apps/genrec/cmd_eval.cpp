@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <iostream>
+#include <optional>
 
 #include "audio/error.h"
 #include "commands.h"
@@ -10,10 +11,13 @@
 #include "model/evaluate.h"
 #include "model/genre_model.h"
 #include "model/install_paths.h"
+#include "model/output_file.h"
 #include "report/confusion_plot.h"
 
 namespace genrec::cli {
 namespace {
+const std::vector<std::string> kPlotFormats = {"png", "svg", "pdf"};
+
 struct EvalOptions {
   std::string model;
   std::string data;
@@ -34,37 +38,50 @@ std::uint64_t split_seed(const EvalOptions& o, const GenreModel& model) {
   return 0;
 }
 
-void print_text(const EvalResult& r) {
+void print_text(std::ostream& out, const EvalResult& r) {
   const Metrics song = compute_metrics(r.songs);
   const Metrics seg = compute_metrics(r.segments);
-  std::printf("songs: %lld  segments: %lld  failed: %zu\n", static_cast<long long>(r.songs.total()),
-              static_cast<long long>(r.segments.total()), r.failed.size());
-  std::printf("song accuracy:    %.3f\nsegment accuracy: %.3f\nmacro F1 (songs): %.3f\n\n",
-              song.accuracy, seg.accuracy, song.macro_f1);
-  write_metrics_text(std::cout, song);
-  std::cout << "\nconfusion matrix (songs; rows = true, columns = predicted)\n";
-  write_confusion_text(std::cout, r.songs, false);
-  std::cout << "\nrow-normalised (songs)\n";
-  write_confusion_text(std::cout, r.songs, true);
+  char buf[256];
+  std::snprintf(buf, sizeof(buf), "songs: %lld  segments: %lld  failed: %zu\n",
+                static_cast<long long>(r.songs.total()), static_cast<long long>(r.segments.total()),
+                r.failed.size());
+  out << buf;
+  std::snprintf(buf, sizeof(buf),
+                "song accuracy:    %.3f\nsegment accuracy: %.3f\nmacro F1 (songs): %.3f\n\n",
+                song.accuracy, seg.accuracy, song.macro_f1);
+  out << buf;
+  write_metrics_text(out, song);
+  out << "\nconfusion matrix (songs; rows = true, columns = predicted)\n";
+  write_confusion_text(out, r.songs, false);
+  out << "\nrow-normalised (songs)\n";
+  write_confusion_text(out, r.songs, true);
 }
 
 void run_eval(const EvalOptions& o, const GlobalOptions& g) {
+  std::optional<OutputFile> plot;
+  if (!o.plot.empty()) plot = check_output_file(o.plot, kPlotFormats, "eval");
   const GenreModel model = GenreModel::load(o.model.empty() ? default_model_path() : o.model);
   const Dataset data = scan_dataset(o.data);
   const std::vector<int> part = select_part(data, o.split, split_seed(o, model));
   if (part.empty()) throw Error("eval", o.split, "the selected part holds no songs");
   spdlog::info("evaluating {} songs of {} ({})", part.size(), o.data, o.split);
   const EvalResult r = evaluate(model, data, part, PredictOptions{}, g.resolved_threads());
+  // With the image on stdout, the report moves to stderr so that stdout stays one file.
+  std::ostream& report = plot && plot->to_stdout() ? std::cerr : std::cout;
   if (o.format == "json") {
-    std::cout << eval_json(r).dump(2) << "\n";
+    report << eval_json(r).dump(2) << "\n";
   } else if (o.format == "csv") {
-    write_confusion_csv(std::cout, r.songs);
+    write_confusion_csv(report, r.songs);
   } else {
-    print_text(r);
+    print_text(report, r);
   }
-  if (!o.plot.empty()) {
-    write_confusion_plot(o.plot, r.songs, "Confusion matrix, songs (" + o.split + ")");
-    spdlog::info("wrote {}", o.plot);
+  report.flush();
+  if (plot) {
+    write_output(*plot,
+                 render_confusion_plot(r.songs, "Confusion matrix, songs (" + o.split + ")",
+                                       plot_format(plot->format)),
+                 "eval");
+    spdlog::info("wrote {}", plot->to_stdout() ? "the plot to stdout" : plot->path);
   }
   if (!r.failed.empty()) throw PartialFailure{};
 }
@@ -85,7 +102,10 @@ void setup_eval(CLI::App& app, const GlobalOptions& global) {
       ->each([opt](const std::string&) { opt->seed_given = true; });
   cmd->add_option("--format", opt->format, "text|json|csv")
       ->check(CLI::IsMember({"text", "json", "csv"}));
-  cmd->add_option("--plot", opt->plot, "Write the song confusion matrix as FILE.png or FILE.svg");
+  cmd->add_option("--plot", opt->plot,
+                  "Draw the song confusion matrix to FILE.png, FILE.svg, FILE.pdf, or - (PNG on "
+                  "stdout; the report then goes to stderr)")
+      ->check(output_file_check(kPlotFormats));
   cmd->callback([opt, &global] { run_eval(*opt, global); });
 }
 

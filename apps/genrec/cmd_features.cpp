@@ -67,7 +67,9 @@ void setup_features(CLI::App& app, const GlobalOptions& global) {
       "         find music -name '*.mp3' | genrec features - --out songs.csv --segment-seconds 3");
   cmd->add_option("input", opt->inputs, "Audio files, directories (recursive) or - (list on stdin)")
       ->required();
-  cmd->add_option("--out", opt->out, "Output CSV file (- for stdout)")->required();
+  cmd->add_option("--out", opt->out, "Output CSV file (- for stdout)")
+      ->required()
+      ->check(output_file_check({"csv"}));
   cmd->add_option("--segment-seconds", opt->segment_seconds,
                   "One row per piece of this many seconds (0 = one row per file)")
       ->check(CLI::Range(0.0, 3600.0));

@@ -3,6 +3,7 @@
 // registers it on the CLI11 app, and a run function. main.cpp only registers them.
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 namespace genrec::cli {
 
@@ -13,6 +14,10 @@ struct GlobalOptions {
   bool quiet = false;
   int resolved_threads() const;  // threads, or the core count when 0
 };
+
+// A CLI11 check for an option naming a file the command writes (or - for stdout): an unknown
+// extension or a missing folder is a usage error before any work (model/output_file.h).
+CLI::Validator output_file_check(const std::vector<std::string>& formats);
 
 // Thrown by a command whose inputs partly failed after printing its results: exit code 1.
 struct PartialFailure {};

@@ -1,4 +1,4 @@
-// The only file that sees libsndfile.
+// The only file that reads audio with libsndfile (audio/wav_writer.cpp writes with it).
 #include "audio/decoder.h"
 
 #include <sndfile.h>

@@ -30,7 +30,5 @@ Image render_spectrogram(const float* db, int n_mels, std::size_t n_frames, int 
 
 // PNG bytes of an image; throws genrec::Error("png", ...) on encoder failure.
 std::vector<std::uint8_t> encode_png(const Image& image);
-// Writes the PNG atomically enough for CLI use; throws genrec::Error("png", path, cause).
-void write_png(const std::string& path, const Image& image);
 
 }  // namespace genrec

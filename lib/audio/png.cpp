@@ -1,10 +1,6 @@
 // The only file that sees libpng.
 #include <png.h>
 
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
-
 #include "audio/error.h"
 #include "audio/image.h"
 
@@ -41,21 +37,6 @@ std::vector<std::uint8_t> encode_png(const Image& image) {
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
   return out;
-}
-
-void write_png(const std::string& path, const Image& image) {
-  std::vector<std::uint8_t> bytes = encode_png(image);
-  const std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    if (!f) throw Error("png", path, "cannot open for writing");
-    f.write(reinterpret_cast<const char*>(bytes.data()),
-            static_cast<std::streamsize>(bytes.size()));
-    if (!f) throw Error("png", path, "write failed");
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw Error("png", path, ec.message());
 }
 
 }  // namespace genrec

@@ -9,8 +9,8 @@
 
 namespace genrec {
 
-Image spectrogram_image(const std::vector<float>& samples, const FeatureConfig& config,
-                        const SpectrogramRequest& request) {
+LogMelRange log_mel_range(const std::vector<float>& samples, const FeatureConfig& config,
+                          const SpectrogramRequest& request) {
   const double sr = config.sample_rate;
   const std::size_t begin =
       std::min(samples.size(), static_cast<std::size_t>(std::llround(request.start_s * sr)));
@@ -20,14 +20,17 @@ Image spectrogram_image(const std::vector<float>& samples, const FeatureConfig& 
       std::min(samples.size(), begin + static_cast<std::size_t>(std::llround(seconds * sr)));
   if (end <= begin) throw Error("mel", "range", "start is past the end of the audio");
   LogMelExtractor ex(config);
-  std::vector<float> db;
-  ex.log_mel(samples.data() + begin, end - begin, db);
-  return render_spectrogram(db.data(), config.n_mels, ex.n_frames(end - begin),
-                            request.pixel_scale);
+  LogMelRange out;
+  out.config = config;
+  ex.log_mel(samples.data() + begin, end - begin, out.db);
+  out.n_frames = ex.n_frames(end - begin);
+  out.start_s = static_cast<double>(begin) / sr;
+  out.seconds = static_cast<double>(end - begin) / sr;
+  return out;
 }
 
-Image spectrogram_image(const std::string& path, const FeatureConfig& config,
-                        const SpectrogramRequest& request) {
+LogMelRange log_mel_range(const std::string& path, const FeatureConfig& config,
+                          const SpectrogramRequest& request) {
   AudioSource src = AudioSource::open_file(path, config.sample_rate);
   // Read only up to the end of the requested range.
   const double stop_s =
@@ -41,7 +44,13 @@ Image spectrogram_image(const std::string& path, const FeatureConfig& config,
     samples.insert(samples.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
   }
   if (samples.empty()) throw Error("decode", path, "no audio samples");
-  return spectrogram_image(samples, config, request);
+  return log_mel_range(samples, config, request);
+}
+
+Image spectrogram_image(const std::vector<float>& samples, const FeatureConfig& config,
+                        const SpectrogramRequest& request) {
+  const LogMelRange r = log_mel_range(samples, config, request);
+  return render_spectrogram(r.db.data(), config.n_mels, r.n_frames, request.pixel_scale);
 }
 
 }  // namespace genrec

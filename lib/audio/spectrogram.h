@@ -1,6 +1,6 @@
 #pragma once
-// The log-Mel spectrogram of a whole file (or a time range of it) as a picture:
-// used by `genrec mel` and by the web page.
+// The log-Mel spectrogram of a whole file (or a time range of it), as dB values and as a
+// picture: used by `genrec mel` (through report/mel_plot.h) and by the web page.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -17,11 +17,24 @@ struct SpectrogramRequest {
   int pixel_scale = 2;
 };
 
-// Decodes `path`, computes the dB log-Mel of the range with `config` (dB floor relative to
-// the range's max) and renders it with the magma map. Throws genrec::Error.
-Image spectrogram_image(const std::string& path, const FeatureConfig& config,
-                        const SpectrogramRequest& request);
+// The dB log-Mel of a time range: band-major [n_mels][n_frames], frame k centred at
+// start_s + k * hop_length / sample_rate (center=True), dB floored relative to the range's max.
+struct LogMelRange {
+  FeatureConfig config;
+  std::vector<float> db;
+  std::size_t n_frames = 0;
+  double start_s = 0;
+  double seconds = 0;  // audio time the range covers
+};
+
+// Decodes `path` up to the end of the range and computes its log-Mel. Throws genrec::Error.
+LogMelRange log_mel_range(const std::string& path, const FeatureConfig& config,
+                          const SpectrogramRequest& request);
 // The same for mono samples already at config.sample_rate.
+LogMelRange log_mel_range(const std::vector<float>& samples, const FeatureConfig& config,
+                          const SpectrogramRequest& request);
+
+// The range rendered with the magma map, one bin per request.pixel_scale pixels, no axes.
 Image spectrogram_image(const std::vector<float>& samples, const FeatureConfig& config,
                         const SpectrogramRequest& request);
 

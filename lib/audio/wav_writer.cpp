@@ -1,64 +1,124 @@
+// Writing audio with libsndfile (the decoder reads with it).
 #include "audio/wav_writer.h"
 
+#include <sndfile.h>
+
 #include <algorithm>
-#include <cmath>
 #include <cstring>
-#include <fstream>
+#include <filesystem>
 
 #include "audio/error.h"
 
 namespace genrec {
 namespace {
-void put_u32(std::vector<std::uint8_t>& b, std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) b.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+
+// libsndfile virtual I/O into a growing byte buffer.
+struct ByteSink {
+  std::vector<std::uint8_t> bytes;
+  sf_count_t pos = 0;
+};
+sf_count_t sink_length(void* user) { return static_cast<ByteSink*>(user)->bytes.size(); }
+sf_count_t sink_seek(sf_count_t offset, int whence, void* user) {
+  auto* s = static_cast<ByteSink*>(user);
+  const sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? s->pos : sink_length(user);
+  if (base + offset < 0) return -1;
+  s->pos = base + offset;
+  return s->pos;
 }
-void put_u16(std::vector<std::uint8_t>& b, std::uint16_t v) {
-  b.push_back(static_cast<std::uint8_t>(v));
-  b.push_back(static_cast<std::uint8_t>(v >> 8));
+sf_count_t sink_read(void* dst, sf_count_t count, void* user) {
+  auto* s = static_cast<ByteSink*>(user);
+  const sf_count_t n = std::max<sf_count_t>(0, std::min(count, sink_length(user) - s->pos));
+  if (n > 0) std::memcpy(dst, s->bytes.data() + s->pos, static_cast<std::size_t>(n));
+  s->pos += n;
+  return n;
 }
-void put_tag(std::vector<std::uint8_t>& b, const char* tag) { b.insert(b.end(), tag, tag + 4); }
+sf_count_t sink_write(const void* src, sf_count_t count, void* user) {
+  auto* s = static_cast<ByteSink*>(user);
+  const auto end = static_cast<std::size_t>(s->pos + count);
+  if (s->bytes.size() < end) s->bytes.resize(end);
+  std::memcpy(s->bytes.data() + s->pos, src, static_cast<std::size_t>(count));
+  s->pos += count;
+  return count;
+}
+sf_count_t sink_tell(void* user) { return static_cast<ByteSink*>(user)->pos; }
+
+SF_INFO wav_info(int sample_rate, int channels, WavEncoding encoding) {
+  SF_INFO info{};
+  info.samplerate = sample_rate;
+  info.channels = channels;
+  info.format =
+      SF_FORMAT_WAV | (encoding == WavEncoding::kFloat32 ? SF_FORMAT_FLOAT : SF_FORMAT_PCM_16);
+  return info;
+}
+
+// Writes every frame and closes; libsndfile scales floats by 32767 for PCM16 with clipping.
+void write_frames(SNDFILE* sf, const std::vector<float>& x, int channels, const std::string& name,
+                  const std::string& stage) {
+  sf_command(sf, SFC_SET_CLIPPING, nullptr, SF_TRUE);
+  const sf_count_t frames = static_cast<sf_count_t>(x.size() / static_cast<std::size_t>(channels));
+  const sf_count_t done = frames > 0 ? sf_writef_float(sf, x.data(), frames) : 0;
+  const std::string why = sf_strerror(sf);
+  if (sf_close(sf) != 0 || done != frames) throw Error(stage, name, "write failed: " + why);
+}
+
+void check_shape(const std::vector<float>& x, int sample_rate, int channels,
+                 const std::string& name, const std::string& stage) {
+  if (channels <= 0 || sample_rate <= 0 || x.size() % static_cast<std::size_t>(channels) != 0)
+    throw Error(stage, name, "bad sample rate, channel count or sample count");
+}
+
 }  // namespace
 
 std::vector<std::uint8_t> encode_wav(const std::vector<float>& x, int sample_rate, int channels,
                                      WavEncoding encoding) {
-  const bool is_float = encoding == WavEncoding::kFloat32;
-  const std::uint16_t bytes_per = is_float ? 4 : 2;
-  const std::uint32_t data_len = static_cast<std::uint32_t>(x.size() * bytes_per);
-  std::vector<std::uint8_t> b;
-  b.reserve(44 + data_len);
-  put_tag(b, "RIFF");
-  put_u32(b, 36 + data_len);
-  put_tag(b, "WAVE");
-  put_tag(b, "fmt ");
-  put_u32(b, 16);
-  put_u16(b, is_float ? 3 : 1);  // WAVE_FORMAT_IEEE_FLOAT : WAVE_FORMAT_PCM
-  put_u16(b, static_cast<std::uint16_t>(channels));
-  put_u32(b, static_cast<std::uint32_t>(sample_rate));
-  put_u32(b, static_cast<std::uint32_t>(sample_rate) * channels * bytes_per);
-  put_u16(b, static_cast<std::uint16_t>(channels * bytes_per));
-  put_u16(b, static_cast<std::uint16_t>(bytes_per * 8));
-  put_tag(b, "data");
-  put_u32(b, data_len);
-  for (float v : x) {
-    if (is_float) {
-      std::uint32_t u;
-      std::memcpy(&u, &v, 4);
-      put_u32(b, u);
-    } else {
-      long q = std::lround(std::clamp(v, -1.0f, 1.0f) * 32767.0f);
-      put_u16(b, static_cast<std::uint16_t>(static_cast<std::int16_t>(q)));
-    }
-  }
-  return b;
+  check_shape(x, sample_rate, channels, "memory", "wav");
+  ByteSink sink;
+  SF_VIRTUAL_IO io{sink_length, sink_seek, sink_read, sink_write, sink_tell};
+  SF_INFO info = wav_info(sample_rate, channels, encoding);
+  SNDFILE* sf = sf_open_virtual(&io, SFM_WRITE, &info, &sink);
+  if (!sf) throw Error("wav", "memory", sf_strerror(nullptr));
+  write_frames(sf, x, channels, "memory", "wav");
+  return std::move(sink.bytes);
 }
 
 void write_wav(const std::string& path, const std::vector<float>& x, int sample_rate, int channels,
                WavEncoding encoding) {
-  std::vector<std::uint8_t> b = encode_wav(x, sample_rate, channels, encoding);
-  std::ofstream f(path, std::ios::binary);
-  if (!f) throw Error("wav", path, "cannot open for writing");
-  f.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-  if (!f) throw Error("wav", path, "write failed");
+  check_shape(x, sample_rate, channels, path, "wav");
+  SF_INFO info = wav_info(sample_rate, channels, encoding);
+  SNDFILE* sf = sf_open(path.c_str(), SFM_WRITE, &info);
+  if (!sf)
+    throw Error("wav", path, std::string("cannot open for writing: ") + sf_strerror(nullptr));
+  write_frames(sf, x, channels, path, "wav");
+}
+
+void write_audio(const std::string& path, const std::vector<float>& x, int sample_rate,
+                 int channels) {
+  check_shape(x, sample_rate, channels, path, "audio");
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  int format = 0;
+  if (ext == ".wav")
+    format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  else if (ext == ".flac")
+    format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
+  else if (ext == ".ogg")
+    format = SF_FORMAT_OGG | SF_FORMAT_VORBIS;
+  else if (ext == ".au")
+    format = SF_FORMAT_AU | SF_FORMAT_PCM_16;
+  else if (ext == ".aiff" || ext == ".aif")
+    format = SF_FORMAT_AIFF | SF_FORMAT_PCM_16;
+  else
+    throw Error("audio", path, "unknown audio type (use .wav, .flac, .ogg, .au or .aiff)");
+  SF_INFO info{};
+  info.samplerate = sample_rate;
+  info.channels = channels;
+  info.format = format;
+  if (!sf_format_check(&info)) throw Error("audio", path, "libsndfile cannot write this format");
+  SNDFILE* sf = sf_open(path.c_str(), SFM_WRITE, &info);
+  if (!sf)
+    throw Error("audio", path, std::string("cannot open for writing: ") + sf_strerror(nullptr));
+  write_frames(sf, x, channels, path, "audio");
 }
 
 }  // namespace genrec

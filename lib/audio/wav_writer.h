@@ -1,5 +1,6 @@
 #pragma once
-// Minimal RIFF/WAVE writer (16-bit PCM or 32-bit float) for synthetic data and tests.
+// Audio files written by libsndfile: WAV (16-bit PCM or 32-bit float) for synthetic data, tests
+// and the web page, and any container libsndfile writes, chosen by the file's extension.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,5 +15,9 @@ void write_wav(const std::string& path, const std::vector<float>& interleaved, i
 // The same file as bytes.
 std::vector<std::uint8_t> encode_wav(const std::vector<float>& interleaved, int sample_rate,
                                      int channels = 1, WavEncoding encoding = WavEncoding::kPcm16);
+// Container from the extension: .wav, .flac, .ogg (Vorbis), .au, .aiff/.aif; 16-bit PCM where
+// the container holds PCM. Throws genrec::Error("audio", path, cause), also for other extensions.
+void write_audio(const std::string& path, const std::vector<float>& interleaved, int sample_rate,
+                 int channels = 1);
 
 }  // namespace genrec
