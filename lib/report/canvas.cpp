@@ -65,6 +65,16 @@ PlotFormat plot_format(const std::string& name) {
   throw Error("plot", name, "unknown image format (use png, svg or pdf)");
 }
 
+TextStyle text_style(double size, double align, double rotate_deg, bool bold, Rgb colour) {
+  TextStyle s;
+  s.size = size;
+  s.align = align;
+  s.rotate_deg = rotate_deg;
+  s.bold = bold;
+  s.colour = colour;
+  return s;
+}
+
 struct Canvas::State {
   PlotFormat format;
   std::string bytes;  // SVG and PDF stream here while drawing; PNG at finish()

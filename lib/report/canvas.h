@@ -22,6 +22,10 @@ struct TextStyle {
   Rgb colour{33, 37, 41};
 };
 
+// A style in one expression: text_style(13, /*align=*/0.5).
+TextStyle text_style(double size, double align = 0, double rotate_deg = 0, bool bold = false,
+                     Rgb colour = TextStyle{}.colour);
+
 class Canvas {
  public:
   Canvas(int width, int height, PlotFormat format);

@@ -15,21 +15,11 @@ const Rgb kInk{33, 37, 41};
 const Rgb kWhite{255, 255, 255};
 const Rgb kGrid{206, 212, 218};
 
-TextStyle style(double size, bool bold = false, double align = 0, double rotate = 0,
-                Rgb colour = kInk) {
-  TextStyle s;
-  s.size = size;
-  s.bold = bold;
-  s.align = align;
-  s.rotate_deg = rotate;
-  s.colour = colour;
-  return s;
-}
-const TextStyle kTitle = style(17, /*bold=*/true);
-const TextStyle kAxis = style(14, /*bold=*/true, /*align=*/0.5);
-const TextStyle kLabel = style(14);
-const TextStyle kCount = style(17, /*bold=*/true, /*align=*/0.5);
-const TextStyle kPercent = style(13, /*bold=*/false, /*align=*/0.5);
+const TextStyle kTitle = text_style(17, /*align=*/0, /*rotate_deg=*/0, /*bold=*/true);
+const TextStyle kAxis = text_style(14, /*align=*/0.5, /*rotate_deg=*/0, /*bold=*/true);
+const TextStyle kLabel = text_style(14);
+const TextStyle kCount = text_style(17, /*align=*/0.5, /*rotate_deg=*/0, /*bold=*/true);
+const TextStyle kPercent = text_style(13, /*align=*/0.5);
 
 // ColorBrewer "Blues" end points: a single-hue sequential scale reads the same to every
 // kind of colour vision. t is the row-normalised share in [0, 1].

@@ -15,19 +15,8 @@ constexpr int kLeft = 78;    // frequency labels and the rotated axis title
 constexpr int kTop = 40;     // title
 constexpr int kBottom = 50;  // time labels and the axis title
 constexpr int kBarGap = 18, kBarWidth = 16, kBarLabels = 64;
-const Rgb kInk{33, 37, 41};
 const Rgb kTick{110, 116, 124};
 const Rgb kWhite{255, 255, 255};
-
-TextStyle style(double size, double align = 0, double rotate = 0, bool bold = false) {
-  TextStyle s;
-  s.size = size;
-  s.align = align;
-  s.rotate_deg = rotate;
-  s.bold = bold;
-  s.colour = kInk;
-  return s;
-}
 
 // A step of 1, 2 or 5 times a power of ten giving at most max_ticks ticks over `span`.
 double nice_step(double span, int max_ticks) {
@@ -69,7 +58,7 @@ std::string render_mel_plot(const LogMelRange& r, const std::string& title, int 
   const int height = kTop + plot_h + kBottom;
   Canvas c(width, height, format);
   c.fill_rect(0, 0, width, height, kWhite);
-  c.text(kPad, kPad + 15, title, style(16, 0, 0, /*bold=*/true));
+  c.text(kPad, kPad + 15, title, text_style(16, 0, 0, /*bold=*/true));
 
   c.image(render_spectrogram(r.db.data(), cfg.n_mels, r.n_frames, 1), kLeft, kTop, plot_w, plot_h);
   c.stroke_rect(kLeft, kTop, plot_w, plot_h, kTick);
@@ -79,17 +68,17 @@ std::string render_mel_plot(const LogMelRange& r, const std::string& title, int 
   auto x_of = [&](double t) { return kLeft + ((t - r.start_s) / frame_s + 0.5) * pixel_scale; };
   const double t_end = r.start_s + (r.n_frames - 1) * frame_s;
   const double t_step = nice_step(t_end - r.start_s, std::max(2, plot_w / 90));
-  const TextStyle tick_label = style(12, 0.5);
+  const TextStyle tick_label = text_style(12, 0.5);
   for (double t = std::ceil(r.start_s / t_step) * t_step; t <= t_end + 1e-9; t += t_step) {
     const double x = x_of(t);
     c.line(x, kTop + plot_h, x, kTop + plot_h + 5, kTick);
     c.text(x, kTop + plot_h + 19, number(t), tick_label);
   }
-  c.text(kLeft + plot_w / 2.0, height - 10, "time (s)", style(13, 0.5));
+  c.text(kLeft + plot_w / 2.0, height - 10, "time (s)", text_style(13, 0.5));
 
   // Frequency: Hz labels at their mel-scale height.
   auto y_of = [&](double hz) { return kTop + plot_h * (1 - mel_axis_fraction(hz, cfg)); };
-  TextStyle freq_label = style(12, 1);
+  TextStyle freq_label = text_style(12, 1);
   double last_y = 1e9;
   for (double hz : {0.0, 250.0, 500.0, 1000.0, 2000.0, 4000.0, 8000.0, 16000.0}) {
     if (hz < cfg.fmin || hz > cfg.fmax_hz()) continue;
@@ -99,7 +88,7 @@ std::string render_mel_plot(const LogMelRange& r, const std::string& title, int 
     c.line(kLeft - 5, y, kLeft, y, kTick);
     c.text(kLeft - 8, y + 4, number(hz), freq_label);
   }
-  c.text(kPad + 6, kTop + plot_h / 2.0, "frequency (Hz, mel scale)", style(13, 0.5, 90));
+  c.text(kPad + 6, kTop + plot_h / 2.0, "frequency (Hz, mel scale)", text_style(13, 0.5, 90));
 
   // Colour bar: the dB range of the magma map, low at the bottom.
   float lo = r.db[0], hi = r.db[0];
@@ -116,9 +105,9 @@ std::string render_mel_plot(const LogMelRange& r, const std::string& title, int 
   for (double v = std::ceil(lo / db_step) * db_step; v <= hi + 1e-6; v += db_step) {
     const double y = kTop + plot_h * (1 - (v - lo) / range);
     c.line(bar_x + kBarWidth, y, bar_x + kBarWidth + 4, y, kTick);
-    c.text(bar_x + kBarWidth + 7, y + 4, number(v), style(12));
+    c.text(bar_x + kBarWidth + 7, y + 4, number(v), text_style(12));
   }
-  c.text(bar_x + kBarWidth / 2.0, kTop - 8, "dB", style(13, 0.5));
+  c.text(bar_x + kBarWidth / 2.0, kTop - 8, "dB", text_style(13, 0.5));
   return c.finish();
 }
 
