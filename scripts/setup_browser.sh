@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the browser test (tests/browser/serve.test.mjs, CTest label `browser`) needs:
-# Debian's chromium and node/npm, and playwright-core from npm into tests/browser/node_modules.
+# Debian's chromium and node/npm, and playwright-core and axe-core from npm into
+# tests/browser/node_modules.
 # Idempotent: does nothing when everything is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
 fi
 
-# playwright-core, pinned by package-lock.json; reinstalled only when the lock file changed.
+# playwright-core and axe-core, pinned by package-lock.json; reinstalled only when the lock file changed.
 cd tests/browser
 if ! cmp -s package-lock.json node_modules/.genrec-lock-stamp 2>/dev/null; then
   npm ci --no-audit --no-fund --loglevel=error >&2

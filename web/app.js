@@ -1,5 +1,6 @@
-// genrec's page: upload -> POST /api/predict?spectrogram=1 -> verdict, bars, spectrogram,
-// timeline. No dependencies; everything comes from the server that served this page.
+// genrec's page: upload one or many files -> POST /api/predict?spectrogram=1 each -> verdict,
+// bars, a player with a play-head over the spectrogram and timeline, and for many files a
+// results table with a CSV download. No dependencies; everything comes from this server.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -15,7 +16,12 @@ const ERROR_TITLES = {
   503: "The server is busy",
 };
 
-const state = { labels: [], maxUploadBytes: 0 };
+const state = {
+  labels: [], maxUploadBytes: 0,
+  results: [], current: null,               // the files of the last analysis, the one shown
+  duration: 0, segments: [], position: 0,   // the shown song's time axis and play position
+  audioUrl: "", frame: 0,
+};
 
 function el(tag, className, text) {
   const e = document.createElement(tag);
@@ -99,12 +105,14 @@ function showError(status, message) {
   $("error").hidden = false;
 }
 
-function setBusy(name) {
+function setBusy(name, count) {
   const busy = name !== null;
   $("busy").hidden = !busy;
   $("busy-name").textContent = busy ? name : "";
+  $("busy-count").textContent = busy && count ? ` (${count})` : "";
   $("dropzone").classList.toggle("disabled", busy);
   $("file-input").disabled = busy;
+  $("folder-button").disabled = busy;
   document.body.setAttribute("aria-busy", busy ? "true" : "false");
 }
 
@@ -126,18 +134,24 @@ function renderBars(top) {
   });
 }
 
-function renderSpectrogram(spec) {
+// The spectrogram covers its first `spec.seconds` of the song (the server draws at most 600 s);
+// it is laid on the song's time axis, so it lines up with the timeline below at any length.
+function renderSpectrogram(spec, total) {
   const img = $("spectrogram");
   img.src = `data:image/png;base64,${spec.png_base64}`;
-  img.dataset.seconds = String(spec.seconds);
+  const share = total > 0 ? Math.min(1, spec.seconds / total) : 1;
+  img.style.width = `${share * 100}%`;
+  const missing = $("spec-missing");
+  missing.hidden = share >= 0.999;
+  missing.style.left = `${share * 100}%`;
+  missing.textContent = missing.hidden ? "" : `spectrogram drawn for the first ${seconds(Math.round(spec.seconds))} s`;
   drawFrequencyAxis($("spec-y"), spec.fmax_hz);
-  // Axes depend on the laid-out width: draw once the image is on screen.
-  requestAnimationFrame(() => drawTimeAxis($("spec-x"), spec.seconds));
 }
 
 function tooltipHtml(seg) {
   const box = el("div");
   box.append(el("b", "", seg.genre), ` · ${seconds(seg.start_s)}–${seconds(seg.end_s)} s`);
+  if (seg.uncertain === true) box.append(el("div", "", "the model is unsure here"));
   for (const t of seg.top || [{ genre: seg.genre, p: seg.p }]) {
     const row = el("div", "row");
     row.append(el("span", "", t.genre), el("span", "", pct(t.p)));
@@ -159,28 +173,61 @@ function showTooltip(block, seg, x) {
   tip.style.top = `${rect.top - card.top - tip.offsetHeight - 8}px`;
 }
 
+// The timeline is one tab stop (a listbox with a roving tabindex): arrows, Home and End move
+// between segments, Enter or Space plays from the focused one.
+function selectSegment(i, focus) {
+  const blocks = [...$("timeline").children];
+  if (!blocks.length) return;
+  i = Math.max(0, Math.min(blocks.length - 1, i));
+  blocks.forEach((b, k) => {
+    b.tabIndex = k === i ? 0 : -1;
+    b.setAttribute("aria-selected", k === i ? "true" : "false");
+  });
+  if (focus) blocks[i].focus();
+}
+
+function segmentKeys(e) {
+  const blocks = [...$("timeline").children];
+  const i = blocks.indexOf(document.activeElement);
+  if (i < 0) return;
+  const moves = { ArrowRight: i + 1, ArrowDown: i + 1, ArrowLeft: i - 1, ArrowUp: i - 1,
+                  Home: 0, End: blocks.length - 1 };
+  if (e.key in moves) {
+    e.preventDefault();
+    selectSegment(moves[e.key], true);
+  } else if (e.key === "Enter" || e.key === " ") {
+    e.preventDefault();
+    const seg = state.segments[i];
+    seek(seg.start_s);
+    play();
+  }
+}
+
 function renderTimeline(segments, total) {
   const line = $("timeline");
   line.replaceChildren();
-  line.dataset.total = String(total);
+  state.segments = segments;
   const counts = new Map();
-  for (const seg of segments) {
+  segments.forEach((seg, i) => {
     const end = Math.min(seg.end_s, total);
     const block = el("div", "segment");
-    block.setAttribute("role", "listitem");
-    block.tabIndex = 0;
+    block.setAttribute("role", "option");
+    block.tabIndex = i === 0 ? 0 : -1;
+    block.setAttribute("aria-selected", i === 0 ? "true" : "false");
     block.dataset.genre = seg.genre;
-    block.style.flex = `${Math.max(end - seg.start_s, 0.05)} 1 0`;
+    block.style.left = `${(seg.start_s / total) * 100}%`;
+    block.style.width = `${(Math.max(end - seg.start_s, 0) / total) * 100}%`;
     block.style.background = colour(seg.genre);
     block.setAttribute("aria-label",
-                       `${seconds(seg.start_s)} to ${seconds(seg.end_s)} seconds: ${seg.genre}, ${pct(seg.p)}`);
+                       `${seconds(seg.start_s)} to ${seconds(seg.end_s)} seconds: ${seg.genre}, ${pct(seg.p)}` +
+                       (seg.uncertain === true ? ", uncertain" : ""));
     block.addEventListener("mousemove", (e) => showTooltip(block, seg, e.clientX));
-    block.addEventListener("focus", () => showTooltip(block, seg));
+    block.addEventListener("focus", () => { selectSegment(i, false); showTooltip(block, seg); });
     block.addEventListener("mouseleave", () => { $("tooltip").hidden = true; });
     block.addEventListener("blur", () => { $("tooltip").hidden = true; });
     line.append(block);
     counts.set(seg.genre, (counts.get(seg.genre) || 0) + 1);
-  }
+  });
   const legend = $("legend");
   legend.replaceChildren();
   [...counts.entries()].sort((a, b) => b[1] - a[1]).forEach(([genre, n]) => {
@@ -190,36 +237,111 @@ function renderTimeline(segments, total) {
     item.append(swatch, genre, el("span", "count", `${n}×`));
     legend.append(item);
   });
-  requestAnimationFrame(() => drawTimeAxis($("timeline-x"), total));
 }
 
-function render(json, elapsedMs) {
+// Both time axes span the whole song, so that the spectrogram and timeline share one axis.
+function drawTimeAxes() {
+  if ($("result").hidden || !(state.duration > 0)) return;
+  drawTimeAxis($("spec-x"), state.duration);
+  drawTimeAxis($("timeline-x"), state.duration);
+}
+
+// Playback: the play-head follows the player; a click on either plot seeks.
+function playheadTime() {
+  const player = $("player");
+  return player.src && player.readyState > 0 ? player.currentTime : state.position;
+}
+
+function drawPlayheads() {
+  const t = playheadTime();
+  const left = state.duration > 0 ? Math.min(1, t / state.duration) * 100 : 0;
+  for (const head of document.querySelectorAll(".playhead")) {
+    head.style.left = `${left}%`;
+    head.hidden = !(t > 0) && $("player").paused;
+  }
+  const i = t > 0 || !$("player").paused ? state.segments.findIndex((s) => t >= s.start_s && t < s.end_s) : -1;
+  [...$("timeline").children].forEach((b, k) => b.classList.toggle("now", k === i));
+}
+
+function followPlayback() {
+  drawPlayheads();
+  if (!$("player").paused) state.frame = requestAnimationFrame(followPlayback);
+}
+
+function seek(t) {
+  state.position = Math.max(0, Math.min(state.duration, t));
+  const player = $("player");
+  if (player.src && player.readyState > 0) player.currentTime = state.position;
+  drawPlayheads();
+}
+
+function play() {
+  const player = $("player");
+  if (player.src) player.play().catch(() => {});
+}
+
+function seekFromClick(frame, e) {
+  const rect = frame.getBoundingClientRect();
+  if (!(rect.width > 0)) return;
+  seek(((e.clientX - rect.left) / rect.width) * state.duration);
+}
+
+function setPlayer(file) {
+  const player = $("player");
+  player.pause();
+  if (state.audioUrl) URL.revokeObjectURL(state.audioUrl);
+  state.audioUrl = file ? URL.createObjectURL(file) : "";
+  state.position = 0;
+  $("player-note").textContent =
+      "Play the song: a line moves across the spectrogram and the timeline. Click either to jump there.";
+  if (state.audioUrl) player.src = state.audioUrl;
+  else player.removeAttribute("src");
+}
+
+// What the model says about its own answer, in words: "uncertain" (when the model marks a
+// prediction) and "warning" (when the server adds one).
+function verdictNote(json) {
+  const notes = [];
+  if (json.uncertain === true)
+    notes.push("The model is unsure about this one: treat the genre as a guess.");
+  if (typeof json.warning === "string" && json.warning) notes.push(json.warning);
+  else if (Array.isArray(json.warnings)) notes.push(...json.warnings.filter((w) => typeof w === "string"));
+  return notes.join(" ");
+}
+
+function render(entry) {
+  const json = entry.json;
+  state.current = entry;
+  state.duration = json.duration_s;
   $("genre").textContent = json.genre;
   $("confidence").textContent = pct(json.confidence);
+  const note = verdictNote(json);
+  $("verdict-note").textContent = note;
+  $("verdict-note").hidden = !note;
   const n = (json.segments || []).length;
   $("file-line").textContent =
       `${json.file} · ${duration(json.duration_s)} · ${n} segment${n === 1 ? "" : "s"} · ` +
-      `analysed in ${(elapsedMs / 1000).toFixed(1)} s`;
+      `analysed in ${(entry.elapsedMs / 1000).toFixed(1)} s`;
   renderBars(json.top);
   $("result").hidden = false;
-  if (json.spectrogram) renderSpectrogram(json.spectrogram);
+  setPlayer(entry.file);
+  if (json.spectrogram) renderSpectrogram(json.spectrogram, json.duration_s);
   renderTimeline(json.segments || [], json.duration_s);
+  drawPlayheads();
+  // Axes depend on the laid-out width: draw once the result is on screen.
+  requestAnimationFrame(drawTimeAxes);
+  for (const row of $("batch-table").tBodies[0].rows)
+    row.classList.toggle("shown", row.dataset.index === String(state.results.indexOf(entry)));
 }
 
-async function analyse(file) {
-  if (!file) return;
-  $("error").hidden = true;
-  if (state.maxUploadBytes > 0 && file.size > state.maxUploadBytes) {
-    showError(413, `"${file.name}" is ${megabytes(file.size)}; the limit is ` +
-                   `${megabytes(state.maxUploadBytes)}.`);
-    return;
-  }
-  $("result").hidden = true;
-  setBusy(file.name);
-  const started = performance.now();
+// One upload: {json} on success, {status, message} otherwise.
+async function predict(file, name) {
+  if (state.maxUploadBytes > 0 && file.size > state.maxUploadBytes)
+    return { status: 413, message: `"${name}" is ${megabytes(file.size)}; the limit is ` +
+                                   `${megabytes(state.maxUploadBytes)}.` };
   try {
     const form = new FormData();
-    form.append("file", file, file.name);
+    form.append("file", file, name);
     const res = await fetch("/api/predict?segments=1&spectrogram=1", { method: "POST", body: form });
     let json = null;
     try { json = await res.json(); } catch (_) { /* not JSON: handled below */ }
@@ -227,16 +349,150 @@ async function analyse(file) {
       let message = json && json.error ? json.error : `The server answered HTTP ${res.status}.`;
       if (res.status === 503 && res.headers.get("Retry-After"))
         message += ` (suggested wait: ${res.headers.get("Retry-After")} s)`;
-      showError(res.status, message);
-      return;
+      return { status: res.status, message };
     }
-    render(json, performance.now() - started);
+    return { json };
   } catch (err) {
-    showError(0, `Could not reach the genrec server (${err.message}). Is it still running?`);
-  } finally {
-    setBusy(null);
-    $("file-input").value = "";
+    return { status: 0, message: `Could not reach the genrec server (${err.message}). Is it still running?` };
   }
+}
+
+// The results table of a batch: one row per file, the file name a button that shows its details.
+function renderRow(entry, index) {
+  const body = $("batch-table").tBodies[0];
+  let row = body.rows[index];
+  if (!row) {
+    row = body.insertRow();
+    row.dataset.index = String(index);
+  }
+  const nameCell = el("td");
+  if (entry.json) {
+    const show = el("button", "link-button", entry.name);
+    show.type = "button";
+    show.title = `Show the details of ${entry.name}`;
+    show.addEventListener("click", () => render(entry));
+    nameCell.append(show);
+  } else {
+    nameCell.textContent = entry.name;
+  }
+  const genre = el("td");
+  const conf = el("td", "num");
+  const length = el("td", "num");
+  if (entry.json) {
+    const swatch = el("span", "swatch");
+    swatch.style.background = colour(entry.json.genre);
+    genre.append(swatch, entry.json.genre);
+    conf.textContent = pct(entry.json.confidence);
+    length.textContent = duration(entry.json.duration_s);
+  } else if (entry.message) {
+    genre.colSpan = 3;
+    genre.className = "row-error";
+    genre.textContent = entry.message;
+  } else {
+    genre.colSpan = 3;
+    genre.className = "muted";
+    genre.textContent = "waiting…";
+  }
+  row.replaceChildren(nameCell, genre, ...(genre.colSpan === 3 ? [] : [conf, length]));
+}
+
+function csvField(v) {
+  const s = String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+// The same columns as `genrec predict --format csv` (file, genre, confidence, one per label),
+// then the length and, for a file that failed, the error.
+function resultsCsv() {
+  const labels = state.labels.slice();
+  const lines = [["file", "genre", "confidence", ...labels, "duration_s", "error"].map(csvField).join(",")];
+  for (const r of state.results) {
+    const probs = new Map(((r.json && r.json.top) || []).map((t) => [t.genre, t.p]));
+    lines.push([r.name, r.json ? r.json.genre : "", r.json ? r.json.confidence : "",
+                ...labels.map((l) => (probs.has(l) ? probs.get(l) : "")),
+                r.json ? r.json.duration_s : "", r.message || ""].map(csvField).join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+function downloadCsv() {
+  const url = URL.createObjectURL(new Blob([resultsCsv()], { type: "text/csv" }));
+  const a = el("a");
+  a.href = url;
+  a.download = "genrec-results.csv";
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+async function analyseFiles(files) {
+  files = files.filter((f) => f);
+  if (!files.length) return;
+  $("error").hidden = true;
+  $("result").hidden = true;
+  setPlayer(null);
+  const batch = files.length > 1;
+  state.results = files.map((file) => ({ file, name: file.relativePath || file.webkitRelativePath || file.name }));
+  $("batch").hidden = !batch;
+  $("batch-table").tBodies[0].replaceChildren();
+  $("csv-download").disabled = true;
+  if (batch) state.results.forEach(renderRow);
+  let shown = false;
+  for (let i = 0; i < state.results.length; i++) {
+    const entry = state.results[i];
+    setBusy(entry.name, batch ? `${i + 1} of ${files.length}` : "");
+    if (batch) $("batch-progress").textContent = `${i} of ${files.length} done`;
+    const started = performance.now();
+    const out = await predict(entry.file, entry.name);
+    entry.elapsedMs = performance.now() - started;
+    if (out.json) entry.json = out.json;
+    else entry.message = out.message;
+    if (batch) renderRow(entry, i);
+    if (out.json && !shown) {
+      render(entry);
+      shown = true;
+    } else if (!out.json && !batch) {
+      showError(out.status, out.message);
+    }
+  }
+  setBusy(null);
+  if (batch) {
+    const failed = state.results.filter((r) => !r.json).length;
+    $("batch-progress").textContent =
+        `${files.length} files, ${files.length - failed} analysed` + (failed ? `, ${failed} failed` : "");
+    $("csv-download").disabled = false;
+  }
+  $("file-input").value = "";
+  $("folder-input").value = "";
+}
+
+const AUDIO_NAME = /\.(wav|au|snd|flac|mp3|ogg|oga|opus|aiff?|aifc|m4a)$/i;
+
+// Files of a dropped folder, recursively, with their path inside it.
+async function filesOfEntry(entry, prefix) {
+  if (entry.isFile) {
+    const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+    file.relativePath = prefix + file.name;
+    return AUDIO_NAME.test(file.name) ? [file] : [];
+  }
+  if (!entry.isDirectory) return [];
+  const reader = entry.createReader();
+  const out = [];
+  for (;;) {
+    const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+    if (!batch.length) break;
+    for (const child of batch) out.push(...(await filesOfEntry(child, `${prefix}${entry.name}/`)));
+  }
+  return out;
+}
+
+async function droppedFiles(dt) {
+  const entries = [...(dt.items || [])].map((it) => it.webkitGetAsEntry && it.webkitGetAsEntry()).filter((x) => x);
+  if (!entries.length || entries.every((e) => e.isFile)) return [...dt.files];
+  const files = [];
+  for (const entry of entries) files.push(...(await filesOfEntry(entry, "")));
+  return files.sort((a, b) => a.relativePath.localeCompare(b.relativePath));
 }
 
 // One sentence from the model's training record (see lib/model/trainer.cpp): data, split,
@@ -300,30 +556,43 @@ async function loadModel() {
 function setup() {
   const zone = $("dropzone");
   const input = $("file-input");
-  input.addEventListener("change", () => analyse(input.files[0]));
+  input.addEventListener("change", () => analyseFiles([...input.files]));
+  $("folder-button").addEventListener("click", () => $("folder-input").click());
+  $("folder-input").addEventListener("change", () =>
+    analyseFiles([...$("folder-input").files].filter((f) => AUDIO_NAME.test(f.name))));
   for (const type of ["dragenter", "dragover"])
     zone.addEventListener(type, (e) => { e.preventDefault(); zone.classList.add("over"); });
   for (const type of ["dragleave", "dragend"])
     zone.addEventListener(type, () => zone.classList.remove("over"));
-  zone.addEventListener("drop", (e) => {
+  zone.addEventListener("drop", async (e) => {
     e.preventDefault();
     zone.classList.remove("over");
-    if (input.disabled) return;
-    const file = e.dataTransfer && e.dataTransfer.files[0];
-    if (file) analyse(file);
+    if (input.disabled || !e.dataTransfer) return;
+    analyseFiles(await droppedFiles(e.dataTransfer));
   });
   // A file dropped beside the zone must not make the browser navigate away from the page.
   for (const type of ["dragover", "drop"])
     window.addEventListener(type, (e) => e.preventDefault());
+  $("csv-download").addEventListener("click", downloadCsv);
+  $("timeline").addEventListener("keydown", segmentKeys);
+  for (const id of ["spec-frame", "timeline-frame"])
+    $(id).addEventListener("click", (e) => seekFromClick($(id), e));
+  const player = $("player");
+  player.addEventListener("play", () => { cancelAnimationFrame(state.frame); followPlayback(); });
+  for (const type of ["pause", "seeked", "timeupdate", "ended"])
+    player.addEventListener(type, drawPlayheads);
+  player.addEventListener("loadedmetadata", () => { if (state.position > 0) player.currentTime = state.position; });
+  player.addEventListener("error", () => {
+    if (!player.getAttribute("src")) return;
+    $("player-note").textContent =
+        "This browser cannot play this file's format; the timeline and spectrogram still show " +
+        "where things are, and a click still marks a time.";
+  });
   $("origin-host").textContent = location.host;
   let resizeTimer = 0;
   window.addEventListener("resize", () => {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(() => {
-      const spec = $("spectrogram");
-      if (!$("result").hidden && spec.dataset.seconds) drawTimeAxis($("spec-x"), +spec.dataset.seconds);
-      if (!$("result").hidden && $("timeline").dataset.total) drawTimeAxis($("timeline-x"), +$("timeline").dataset.total);
-    }, 150);
+    resizeTimer = setTimeout(drawTimeAxes, 150);
   });
   loadModel();
 }

@@ -27,9 +27,11 @@ constexpr std::size_t kMaxNameLength = 200;
 constexpr int kKeepAliveSeconds = 2;
 // How much of an oversized body without Content-Length is read and dropped before closing.
 constexpr std::size_t kMaxDrainedBytes = std::size_t{64} << 20;
-// Everything the page uses comes from this server; inline data: URLs carry the spectrogram.
+// Everything the page uses comes from this server; inline data: URLs carry the spectrogram
+// and the player plays the user's own file through a blob: URL.
 constexpr const char* kContentSecurityPolicy =
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "default-src 'self'; img-src 'self' data:; media-src 'self' blob:; style-src 'self'; "
+    "script-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
 
 struct Upload {

@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // Browser test of `genrec serve`: Debian's chromium, driven by playwright-core, against a
 // server this script starts on a free loopback port. Uploads a real GTZAN clip (a synthetic
-// one when ../shared is absent) and a text file, checks what the page shows, and saves
-// desktop and phone-width screenshots. Prints pass/fail counts; exits 1 on failure, 77 when
-// chromium or playwright-core is missing (CTest reports a skip).
+// one when ../shared is absent), a text file, an 11-minute file and several files at once;
+// checks what the page shows, plays the audio, seeks, walks the timeline with the keyboard, runs
+// axe-core (0 serious or critical violations, light and dark, before and after an analysis) and
+// saves screenshots (light, dark, phone width). Prints pass/fail counts; exits 1 on failure, 77
+// when chromium, playwright-core or axe-core is missing (CTest reports a skip) unless CI=true,
+// where a missing browser is a failure.
 //
 // usage: node serve.test.mjs --genrec build/bin/genrec [--model M] [--out DIR] [--data DIR]
 import { spawn } from "node:child_process";
@@ -15,7 +18,8 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
 const CHROMIUM = "/usr/bin/chromium";
-const SKIP = 77;
+// In CI a missing browser must not pass unnoticed as a skip.
+const SKIP = process.env.CI === "true" ? 1 : 77;
 
 function parseArgs(argv) {
   const args = {
@@ -59,7 +63,7 @@ function synthWav(seconds, rate = 22050) {
 
 // Starts `genrec serve --port 0` and resolves with {proc, port, log} once it listens.
 function startServer(args) {
-  const cli = ["serve", "--port", "0", "--max-upload-mb", "2"];
+  const cli = ["serve", "--port", "0", "--max-upload-mb", "12"];
   if (args.model) cli.push("--model", args.model);
   const proc = spawn(args.genrec, cli, { stdio: ["ignore", "ignore", "pipe"] });
   const state = { log: "" };
@@ -117,6 +121,13 @@ async function main() {
     console.log("skipped: playwright-core is not installed (scripts/setup_browser.sh installs it)");
     return SKIP;
   }
+  let axeSource;
+  try {
+    axeSource = fs.readFileSync(path.join(here, "node_modules", "axe-core", "axe.min.js"), "utf8");
+  } catch {
+    console.log("skipped: axe-core is not installed (scripts/setup_browser.sh installs it)");
+    return SKIP;
+  }
   if (!fs.existsSync(args.genrec)) throw new Error(`${args.genrec} is not built`);
   const shipped = path.join(root, "models", "genrec-gtzan-mini.genrec");
   if (!args.model && !process.env.GENREC_MODEL && !fs.existsSync(shipped)) {
@@ -137,7 +148,12 @@ async function main() {
   const textFile = path.join(tmp, "notes.txt");
   fs.writeFileSync(textFile, "These are my notes, not a song.\n");
   const bigFile = path.join(tmp, "too-big.wav");
-  fs.writeFileSync(bigFile, Buffer.concat([synthWav(1), Buffer.alloc(3 << 20)]));
+  fs.writeFileSync(bigFile, Buffer.concat([synthWav(1), Buffer.alloc(13 << 20)]));
+  // 11 minutes at 8 kHz (10.6 MB): longer than the 600 s the server draws as a spectrogram.
+  const longFile = path.join(tmp, "eleven-minutes.wav");
+  fs.writeFileSync(longFile, synthWav(660, 8000));
+  const shortFile = path.join(tmp, "short-song.wav");
+  fs.writeFileSync(shortFile, synthWav(7));
   console.log(`browser test: ${path.basename(clip)} against ${args.genrec}`);
 
   const server = await startServer(args);
@@ -148,7 +164,8 @@ async function main() {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 900 },
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    acceptDownloads: true,
+    args: ["--no-sandbox", "--disable-gpu", "--autoplay-policy=no-user-gesture-required", "--disable-quic", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync",
            "--disable-default-apps", "--disable-extensions", "--no-default-browser-check"],
   });
@@ -156,7 +173,7 @@ async function main() {
     // Nothing may leave this machine: anything not for our server is refused and recorded.
     await context.route("**/*", (route) => {
       const url = route.request().url();
-      if (url.startsWith(origin) || url.startsWith("data:")) return route.continue();
+      if (url.startsWith(origin) || url.startsWith("data:") || url.startsWith("blob:")) return route.continue();
       offSite.push(url);
       return route.abort();
     });
@@ -178,6 +195,18 @@ async function main() {
     const api = await (await fetch(`${origin}/api/predict?name=${encodeURIComponent(path.basename(clip))}`,
                                    { method: "POST", body: clipBytes })).json();
 
+    // axe-core in the page (evaluated through the debugger, so the page's CSP still holds for
+    // the page itself): violations of impact serious or critical, as "rule: target" lines.
+    const axeViolations = async () => {
+      if (!(await page.evaluate(() => typeof window.axe !== "undefined"))) await page.evaluate(axeSource);
+      const found = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { resultTypes: ["violations"] });
+        return r.violations.filter((v) => v.impact === "serious" || v.impact === "critical")
+          .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+      });
+      return found;
+    };
+
     await check("page loads with the model's name", async () => {
       await page.goto(origin + "/");
       assert((await page.title()).startsWith("genrec"), `title ${await page.title()}`);
@@ -186,6 +215,16 @@ async function main() {
       assert(chip.includes(model.name), `model chip "${chip}" lacks ${model.name}`);
       const about = await page.textContent("#about");
       assert(about.includes("genrec predict"), "about section lacks the CLI example");
+    });
+
+    await check("axe-core: no serious or critical violations before an analysis (light and dark)", async () => {
+      const light = await axeViolations();
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.waitForTimeout(400);  // let colour transitions finish before measuring contrast
+      const dark = await axeViolations();
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.waitForTimeout(400);
+      assert(light.length === 0 && dark.length === 0, `light: ${light.join("; ")} | dark: ${dark.join("; ")}`);
     });
 
     await check("upload shows a busy state, then the result", async () => {
@@ -243,8 +282,86 @@ async function main() {
       await page.mouse.move(5, 5);
     });
 
-    await check("desktop screenshot", async () => {
-      await page.screenshot({ path: path.join(args.out, "serve-desktop.png"), fullPage: true });
+    await check("the timeline is one tab stop; arrow keys move between segments", async () => {
+      const stops = await page.$$eval("#timeline .segment", (b) => b.filter((x) => x.tabIndex === 0).length);
+      assert(stops === 1, `${stops} tab stops in the timeline`);
+      await page.focus("#timeline .segment[tabindex='0']");
+      await page.keyboard.press("Home");
+      await page.keyboard.press("ArrowRight");
+      await page.keyboard.press("ArrowRight");
+      const at = await page.evaluate(() => [...document.getElementById("timeline").children].indexOf(document.activeElement));
+      assert(at === 2, `focus on segment ${at} after Home, →, →`);
+      await page.keyboard.press("End");
+      const last = await page.evaluate(() => [...document.getElementById("timeline").children].indexOf(document.activeElement));
+      assert(last === api.segments.length - 1, `End went to ${last}`);
+      await page.keyboard.press("Home");
+      const tip = await page.textContent("#tooltip");
+      assert(tip.includes(api.segments[0].genre), `tooltip "${tip}" on focus`);
+      await page.evaluate(() => document.activeElement.blur());
+    });
+
+    await check("playing the audio moves the play-head over both plots", async () => {
+      await page.waitForFunction(() => document.getElementById("player").readyState >= 1, null, { timeout: 10000 });
+      await page.evaluate(() => document.getElementById("player").play());
+      await page.waitForFunction(() => document.getElementById("player").currentTime > 1.0, null, { timeout: 15000 });
+      await page.evaluate(() => document.getElementById("player").pause());
+      const heads = await page.$$eval(".playhead", (h) => h.map((x) => ({ left: parseFloat(x.style.left), shown: !x.hidden })));
+      const t = await page.evaluate(() => document.getElementById("player").currentTime);
+      assert(heads.length === 2 && heads.every((h) => h.shown), `play-heads ${JSON.stringify(heads)}`);
+      const expected = (t / api.duration_s) * 100;
+      assert(heads.every((h) => Math.abs(h.left - expected) < 1), `play-heads at ${heads.map((h) => h.left)}%, audio at ${expected}%`);
+    });
+
+    await check("a click on the timeline or the spectrogram seeks there", async () => {
+      const frame = await page.$("#timeline-frame");
+      const box = await frame.boundingBox();
+      await page.mouse.click(box.x + box.width * 0.5, box.y + box.height / 2);
+      let t = await page.evaluate(() => document.getElementById("player").currentTime);
+      assert(Math.abs(t - api.duration_s * 0.5) < 0.5, `timeline click at 50% seeked to ${t} s of ${api.duration_s}`);
+      const spec = await (await page.$("#spec-frame")).boundingBox();
+      await page.mouse.click(spec.x + spec.width * 0.25, spec.y + spec.height / 2);
+      t = await page.evaluate(() => document.getElementById("player").currentTime);
+      assert(Math.abs(t - api.duration_s * 0.25) < 0.5, `spectrogram click at 25% seeked to ${t} s`);
+      const head = await page.$eval("#timeline-frame .playhead", (h) => parseFloat(h.style.left));
+      assert(Math.abs(head - 25) < 1, `play-head at ${head}% after the seek`);
+    });
+
+    await check("axe-core: no serious or critical violations after an analysis (light and dark)", async () => {
+      const light = await axeViolations();
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.waitForTimeout(400);  // let colour transitions finish before measuring contrast
+      const dark = await axeViolations();
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.waitForTimeout(400);
+      assert(light.length === 0 && dark.length === 0, `light: ${light.join("; ")} | dark: ${dark.join("; ")}`);
+    });
+
+    await check("uncertainty and a server warning are said in words", async () => {
+      const note = await page.evaluate((json) => {
+        render({ ...state.current, json: { ...json, uncertain: true, warning: "The clip is very quiet." } });
+        return document.getElementById("verdict-note").textContent;
+      }, api);
+      assert(/unsure/.test(note) && note.includes("The clip is very quiet."), `note "${note}"`);
+      const plain = await page.evaluate((json) => {
+        render({ ...state.current, json });
+        return document.getElementById("verdict-note").hidden;
+      }, api);
+      assert(plain, "note shown without uncertain or warning");
+    });
+
+    await check("desktop screenshots, light and dark", async () => {
+      await page.evaluate(() => seek(state.duration * 0.4));  // show the play-head
+      // From the top to the end of the timeline: the part docs/page-*.png show.
+      const end = await page.$eval(".timeline-card", (c) => c.getBoundingClientRect().bottom + window.scrollY + 16);
+      const clip = { x: 0, y: 0, width: 1280, height: Math.ceil(end) };
+      await page.screenshot({ path: path.join(args.out, "serve-desktop.png"), fullPage: true, clip });
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.waitForTimeout(400);
+      const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      await page.screenshot({ path: path.join(args.out, "serve-desktop-dark.png"), fullPage: true, clip });
+      await page.emulateMedia({ colorScheme: "light" });
+      const [r, g, b] = bg.match(/\d+/g).map(Number);
+      assert(r + g + b < 3 * 60, `dark mode background ${bg}`);
     });
 
     await check("phone width: no horizontal scrolling, screenshot", async () => {
@@ -286,7 +403,52 @@ async function main() {
       await page.setInputFiles("#file-input", bigFile);
       await page.waitForSelector("#error", { state: "visible", timeout: 10000 });
       const text = await page.textContent("#error");
-      assert(text.includes("File too large") && text.includes("2.0 MB"), `error text "${text}"`);
+      assert(text.includes("File too large") && text.includes("12 MB"), `error text "${text}"`);
+    });
+
+    await check("an 11-minute file: spectrogram and timeline share one time axis", async () => {
+      await page.setInputFiles("#file-input", longFile);
+      await page.waitForSelector("#result", { state: "visible", timeout: 180000 });
+      await page.waitForFunction(() => document.getElementById("spectrogram").naturalWidth > 0);
+      await page.waitForTimeout(200);
+      const g = await page.evaluate(() => {
+        const rect = (id) => document.getElementById(id).getBoundingClientRect();
+        const ticks = (id) => [...document.getElementById(id).children].map((t) => t.textContent);
+        const blocks = document.querySelectorAll("#timeline .segment");
+        const last = blocks[blocks.length - 1].getBoundingClientRect();
+        return { spec: rect("spec-frame"), line: rect("timeline-frame"), img: rect("spectrogram"),
+                 last: { right: last.right }, specTicks: ticks("spec-x"), lineTicks: ticks("timeline-x"),
+                 stops: [...blocks].filter((b) => b.tabIndex === 0).length, n: blocks.length,
+                 missing: document.getElementById("spec-missing").textContent };
+      });
+      assert(Math.abs(g.spec.left - g.line.left) < 1 && Math.abs(g.spec.width - g.line.width) < 1,
+             `frames differ: ${JSON.stringify([g.spec, g.line])}`);
+      assert(Math.abs(g.img.width / g.spec.width - 600 / 660) < 0.01, `spectrogram covers ${g.img.width / g.spec.width} of the axis`);
+      assert(Math.abs(g.last.right - g.line.right) < 2, "timeline does not reach the end of the axis");
+      assert(JSON.stringify(g.specTicks) === JSON.stringify(g.lineTicks), `ticks ${g.specTicks} vs ${g.lineTicks}`);
+      assert(g.n === 220 && g.stops === 1, `${g.n} segments, ${g.stops} tab stops`);
+      assert(g.missing.includes("600 s"), `note "${g.missing}"`);
+      await page.screenshot({ path: path.join(args.out, "serve-long.png"), fullPage: true });
+    });
+
+    await check("several files at once: one table row per file, CSV download", async () => {
+      await page.setInputFiles("#file-input", [clip, textFile, shortFile]);
+      await page.waitForFunction(() => !document.getElementById("csv-download").disabled, null, { timeout: 180000 });
+      const rows = await page.$$eval("#batch-table tbody tr", (r) => r.map((x) => x.textContent));
+      assert(rows.length === 3, `${rows.length} rows: ${rows}`);
+      assert(rows[0].includes(path.basename(clip)) && rows[0].toLowerCase().includes(api.genre), `row 1 "${rows[0]}"`);
+      assert(rows[1].includes("notes.txt") && rows[1].includes("not an audio file"), `row 2 "${rows[1]}"`);
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#csv-download")]);
+      const csv = fs.readFileSync(await download.path(), "utf8").trim().split("\n");
+      assert(csv.length === 4, `CSV has ${csv.length} lines`);
+      assert(csv[0].startsWith("file,genre,confidence," + model.labels.join(",")), `header ${csv[0]}`);
+      assert(csv[1].startsWith(`${path.basename(clip)},${api.genre},`), `CSV row ${csv[1]}`);
+      await page.click("#batch-table tbody tr:nth-child(3) button");
+      const shown = await page.textContent("#file-line");
+      assert(shown.startsWith("short-song.wav"), `details show "${shown}"`);
+      const violations = await axeViolations();
+      assert(violations.length === 0, violations.join("; "));
+      await page.screenshot({ path: path.join(args.out, "serve-batch.png"), fullPage: true });
     });
 
     await check("the page fetched nothing from elsewhere and logged no errors", async () => {
