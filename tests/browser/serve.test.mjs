@@ -206,6 +206,15 @@ async function main() {
       });
       return found;
     };
+    const axeLightAndDark = async () => {
+      const light = await axeViolations();
+      await page.emulateMedia({ colorScheme: "dark" });
+      await page.waitForTimeout(400);  // let colour transitions finish before measuring contrast
+      const dark = await axeViolations();
+      await page.emulateMedia({ colorScheme: "light" });
+      await page.waitForTimeout(400);
+      assert(light.length === 0 && dark.length === 0, `light: ${light.join("; ")} | dark: ${dark.join("; ")}`);
+    };
 
     await check("page loads with the model's name", async () => {
       await page.goto(origin + "/");
@@ -218,13 +227,7 @@ async function main() {
     });
 
     await check("axe-core: no serious or critical violations before an analysis (light and dark)", async () => {
-      const light = await axeViolations();
-      await page.emulateMedia({ colorScheme: "dark" });
-      await page.waitForTimeout(400);  // let colour transitions finish before measuring contrast
-      const dark = await axeViolations();
-      await page.emulateMedia({ colorScheme: "light" });
-      await page.waitForTimeout(400);
-      assert(light.length === 0 && dark.length === 0, `light: ${light.join("; ")} | dark: ${dark.join("; ")}`);
+      await axeLightAndDark();
     });
 
     await check("upload shows a busy state, then the result", async () => {
@@ -327,13 +330,7 @@ async function main() {
     });
 
     await check("axe-core: no serious or critical violations after an analysis (light and dark)", async () => {
-      const light = await axeViolations();
-      await page.emulateMedia({ colorScheme: "dark" });
-      await page.waitForTimeout(400);  // let colour transitions finish before measuring contrast
-      const dark = await axeViolations();
-      await page.emulateMedia({ colorScheme: "light" });
-      await page.waitForTimeout(400);
-      assert(light.length === 0 && dark.length === 0, `light: ${light.join("; ")} | dark: ${dark.join("; ")}`);
+      await axeLightAndDark();
     });
 
     await check("uncertainty and a server warning are said in words", async () => {
