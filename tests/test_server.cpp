@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "audio/audio_source.h"
 #include "audio/wav_writer.h"
 #include "model/genre_model.h"
 #include "model/predictor.h"
@@ -240,6 +241,32 @@ TEST(Server, SpectrogramForThePage) {
   EXPECT_EQ(png->status, 200);
   EXPECT_EQ(png->get_header_value("Content-Type"), "image/png");
   EXPECT_EQ(png->body.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+}
+
+// The page plays what the browser cannot (AU, for one) as a WAV the server decodes.
+TEST(Server, AudioEndpointTurnsAnAuFileIntoPlayableWav) {
+  Served s;
+  auto c = s.client();
+  const std::string dir = test::scratch_dir("server_audio");
+  write_audio(dir + "/song.au", test::tone(440, 2.0, 44100), 44100);
+  std::ifstream f(dir + "/song.au", std::ios::binary);
+  const std::string au((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  const std::vector<std::uint8_t> bytes(au.begin(), au.end());
+  auto r = post_file(c, "/api/audio", bytes, "song.au");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body.substr(0, 300);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "audio/wav");
+  EXPECT_EQ(r->body.substr(0, 4), "RIFF");
+  const std::vector<float> wav = load_audio_memory(
+      std::vector<std::uint8_t>(r->body.begin(), r->body.end()), "reply.wav", 22050);
+  const std::vector<float> direct = load_audio(dir + "/song.au", 22050);
+  ASSERT_EQ(wav.size(), direct.size());
+  for (std::size_t i = 0; i < wav.size(); i += 97) ASSERT_NEAR(wav[i], direct[i], 1.5 / 32768);
+  expect_json_error(post_file(c, "/api/audio", {'x', 'y'}, "notes.txt"), 415, "not an audio file");
+  auto page = c.Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_NE(page->get_header_value("Content-Security-Policy").find("media-src 'self' blob:"),
+            std::string::npos);
 }
 
 TEST(Server, LongSongsGetAPageSizedSpectrogram) {

@@ -20,7 +20,7 @@ const state = {
   labels: [], maxUploadBytes: 0,
   results: [], current: null,               // the files of the last analysis, the one shown
   duration: 0, segments: [], position: 0,   // the shown song's time axis and play position
-  audioUrl: "", frame: 0,
+  audioUrl: "", originalUrl: "", frame: 0,
 };
 
 function el(tag, className, text) {
@@ -291,11 +291,43 @@ function setPlayer(file) {
   player.pause();
   if (state.audioUrl) URL.revokeObjectURL(state.audioUrl);
   state.audioUrl = file ? URL.createObjectURL(file) : "";
+  state.originalUrl = state.audioUrl;
   state.position = 0;
   $("player-note").textContent =
       "Play the song: a line moves across the spectrogram and the timeline. Click either to jump there.";
   if (state.audioUrl) player.src = state.audioUrl;
   else player.removeAttribute("src");
+}
+
+// The browser cannot play the original (AU, for one): ask the server for a WAV copy, once.
+async function playDecodedCopy() {
+  const player = $("player");
+  const entry = state.current;
+  if (!player.getAttribute("src") || !entry || state.audioUrl !== state.originalUrl) {
+    if (state.audioUrl && state.audioUrl !== state.originalUrl)
+      $("player-note").textContent = "This song cannot be played here; the plots still show where things are.";
+    return;
+  }
+  try {
+    const form = new FormData();
+    form.append("file", entry.file, entry.name);
+    const res = await fetch("/api/audio", { method: "POST", body: form });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const wav = await res.blob();
+    if (state.current !== entry) return;
+    const at = state.position;
+    URL.revokeObjectURL(state.audioUrl);
+    state.audioUrl = URL.createObjectURL(wav);
+    state.position = at;
+    player.src = state.audioUrl;
+    const drawn = Number(res.headers.get("X-Audio-Seconds")) || 0;
+    $("player-note").textContent =
+        "Playing a WAV copy decoded by genrec, as this browser cannot play the file's format" +
+        (drawn > 0 && drawn < state.duration - 0.5 ? ` (its first ${seconds(Math.round(drawn))} s)` : "") + ".";
+  } catch (err) {
+    $("player-note").textContent =
+        `This song cannot be played here (${err.message}); the plots still show where things are.`;
+  }
 }
 
 // What the model says about its own answer, in words: "uncertain" (when the model marks a
@@ -582,12 +614,7 @@ function setup() {
   for (const type of ["pause", "seeked", "timeupdate", "ended"])
     player.addEventListener(type, drawPlayheads);
   player.addEventListener("loadedmetadata", () => { if (state.position > 0) player.currentTime = state.position; });
-  player.addEventListener("error", () => {
-    if (!player.getAttribute("src")) return;
-    $("player-note").textContent =
-        "This browser cannot play this file's format; the timeline and spectrogram still show " +
-        "where things are, and a click still marks a time.";
-  });
+  player.addEventListener("error", playDecodedCopy);
   $("origin-host").textContent = location.host;
   let resizeTimer = 0;
   window.addEventListener("resize", () => {

@@ -8,6 +8,7 @@
 #include "audio/error.h"
 #include "audio/image.h"
 #include "audio/spectrogram.h"
+#include "audio/wav_writer.h"
 #include "model/genre_model.h"
 #include "model/predictor.h"
 #include "report/predict_format.h"
@@ -155,21 +156,23 @@ ApiReply analyse_upload(const GenreModel& model, std::vector<std::uint8_t> bytes
   return reply;
 }
 
-SpectrogramReply render_upload_spectrogram(const FeatureConfig& features,
-                                           std::vector<std::uint8_t> bytes, const std::string& name,
-                                           const AnalysisOptions& options) {
-  SpectrogramReply out;
+namespace {
+// The first max_spectrogram_s of an upload as mono samples at the model's rate; an empty
+// vector with `failure` set when it is empty or does not decode.
+std::vector<float> upload_samples(const FeatureConfig& features, std::vector<std::uint8_t> bytes,
+                                  const std::string& name, const AnalysisOptions& options,
+                                  ApiReply& failure) {
   if (bytes.empty()) {
-    out.error = error_reply(400, name, "The upload was empty: choose an audio file.", "");
-    return out;
+    failure = error_reply(400, name, "The upload was empty: choose an audio file.", "");
+    return {};
   }
   std::optional<AudioSource> source =
-      open_upload(std::move(bytes), name, features.sample_rate, out.error);
-  if (!source) return out;
+      open_upload(std::move(bytes), name, features.sample_rate, failure);
+  if (!source) return {};
+  std::vector<float> samples;
   try {
     const std::size_t limit =
         static_cast<std::size_t>(std::ceil(options.max_spectrogram_s * features.sample_rate));
-    std::vector<float> samples;
     std::vector<float> chunk(1 << 16);
     while (samples.size() < limit) {
       const std::size_t got =
@@ -179,6 +182,22 @@ SpectrogramReply render_upload_spectrogram(const FeatureConfig& features,
                      chunk.begin() + static_cast<std::ptrdiff_t>(got));
     }
     if (samples.empty()) throw Error("decode", name, "no audio samples");
+  } catch (const std::exception& e) {
+    samples.clear();
+    failure = decode_failure(422, name, e.what());
+  }
+  return samples;
+}
+}  // namespace
+
+SpectrogramReply render_upload_spectrogram(const FeatureConfig& features,
+                                           std::vector<std::uint8_t> bytes, const std::string& name,
+                                           const AnalysisOptions& options) {
+  SpectrogramReply out;
+  const std::vector<float> samples =
+      upload_samples(features, std::move(bytes), name, options, out.error);
+  if (samples.empty()) return out;
+  try {
     SpectrogramRequest request;
     request.max_seconds = options.max_spectrogram_s;
     request.pixel_scale = 1;
@@ -192,6 +211,17 @@ SpectrogramReply render_upload_spectrogram(const FeatureConfig& features,
     out.png.clear();
     out.error = decode_failure(422, name, e.what());
   }
+  return out;
+}
+
+AudioReply decode_upload_wav(const FeatureConfig& features, std::vector<std::uint8_t> bytes,
+                             const std::string& name, const AnalysisOptions& options) {
+  AudioReply out;
+  const std::vector<float> samples =
+      upload_samples(features, std::move(bytes), name, options, out.error);
+  if (samples.empty()) return out;
+  out.wav = encode_wav(samples, features.sample_rate);
+  out.seconds = static_cast<double>(samples.size()) / features.sample_rate;
   return out;
 }
 

@@ -46,6 +46,17 @@ SpectrogramReply render_upload_spectrogram(const FeatureConfig& features,
                                            std::vector<std::uint8_t> bytes, const std::string& name,
                                            const AnalysisOptions& options);
 
+// The upload decoded to mono 16-bit WAV at the model's rate (its first max_spectrogram_s, like
+// the picture), for POST /api/audio: the page plays it when the browser cannot play the
+// original's format (AU, for one). On failure `wav` is empty and `error` holds the reply.
+struct AudioReply {
+  std::vector<std::uint8_t> wav;
+  double seconds = 0;
+  ApiReply error;
+};
+AudioReply decode_upload_wav(const FeatureConfig& features, std::vector<std::uint8_t> bytes,
+                             const std::string& name, const AnalysisOptions& options);
+
 // The status for a decode failure message: 415 when the bytes are not a format we read,
 // 422 when they are but the audio is unusable.
 int decode_error_status(const std::string& message);

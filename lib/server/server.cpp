@@ -34,6 +34,9 @@ constexpr const char* kContentSecurityPolicy =
     "script-src 'self'; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'";
 
+// What an upload endpoint returns: the predict JSON, the spectrogram PNG, or a playable WAV.
+enum class UploadReply { kPredict, kSpectrogram, kAudio };
+
 struct Upload {
   std::vector<std::uint8_t> bytes;
   std::string name = "upload";
@@ -170,9 +173,9 @@ struct WebServer::Impl {
   }
   void setup_routes();
   void handle_upload(const httplib::Request& req, httplib::Response& res,
-                     const httplib::ContentReader& reader, bool png);
+                     const httplib::ContentReader& reader, UploadReply kind);
   void run_job(const httplib::Request& req, httplib::Response& res, Upload up, AnalysisOptions ao,
-               bool png);
+               UploadReply kind);
   nlohmann::json health() const;
 
   const GenreModel& model;
@@ -204,7 +207,7 @@ nlohmann::json WebServer::Impl::health() const {
 }
 
 void WebServer::Impl::handle_upload(const httplib::Request& req, httplib::Response& res,
-                                    const httplib::ContentReader& reader, bool png) {
+                                    const httplib::ContentReader& reader, UploadReply kind) {
   const Clock::time_point t0 = Clock::now();
   Upload up = read_upload(req, reader, options.max_upload_bytes);
   if (up.error.status != 200) {
@@ -223,7 +226,7 @@ void WebServer::Impl::handle_upload(const httplib::Request& req, httplib::Respon
   AnalysisOptions ao;
   ao.max_spectrogram_s = options.max_spectrogram_s;
   // The slot guarantees a free worker: the work starts at once on a pool thread.
-  workers.run([&] { run_job(req, res, std::move(up), ao, png); });
+  workers.run([&] { run_job(req, res, std::move(up), ao, kind); });
   std::ostringstream timing;
   timing.precision(1);
   timing << std::fixed << "job;dur=" << ms_since(t0);
@@ -231,8 +234,16 @@ void WebServer::Impl::handle_upload(const httplib::Request& req, httplib::Respon
 }
 
 void WebServer::Impl::run_job(const httplib::Request& req, httplib::Response& res, Upload up,
-                              AnalysisOptions ao, bool png) {
-  if (png) {
+                              AnalysisOptions ao, UploadReply kind) {
+  if (kind == UploadReply::kAudio) {
+    AudioReply a = decode_upload_wav(model.info().features, std::move(up.bytes), up.name, ao);
+    if (a.wav.empty()) {
+      send_json(res, a.error.status, a.error.body);
+    } else {
+      res.set_header("X-Audio-Seconds", std::to_string(a.seconds));
+      res.set_content(reinterpret_cast<const char*>(a.wav.data()), a.wav.size(), "audio/wav");
+    }
+  } else if (kind == UploadReply::kSpectrogram) {
     SpectrogramReply s =
         render_upload_spectrogram(model.info().features, std::move(up.bytes), up.name, ao);
     if (s.png.empty()) {
@@ -260,11 +271,15 @@ void WebServer::Impl::setup_routes() {
   });
   http.Post("/api/predict", [this](const httplib::Request& req, httplib::Response& res,
                                    const httplib::ContentReader& reader) {
-    handle_upload(req, res, reader, /*png=*/false);
+    handle_upload(req, res, reader, UploadReply::kPredict);
   });
   http.Post("/api/spectrogram", [this](const httplib::Request& req, httplib::Response& res,
                                        const httplib::ContentReader& reader) {
-    handle_upload(req, res, reader, /*png=*/true);
+    handle_upload(req, res, reader, UploadReply::kSpectrogram);
+  });
+  http.Post("/api/audio", [this](const httplib::Request& req, httplib::Response& res,
+                                 const httplib::ContentReader& reader) {
+    handle_upload(req, res, reader, UploadReply::kAudio);
   });
   http.Get(R"(/[A-Za-z0-9._-]*)", [](const httplib::Request& req, httplib::Response& res) {
     const WebAsset* asset = find_web_asset(req.path);

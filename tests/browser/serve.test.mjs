@@ -61,6 +61,17 @@ function synthWav(seconds, rate = 22050) {
   return buf;
 }
 
+// The same song as Sun/NeXT .au (big-endian 16-bit PCM), a format chromium does not play.
+function synthAu(seconds, rate = 22050) {
+  const wav = synthWav(seconds, rate);
+  const n = (wav.length - 44) / 2;
+  const buf = Buffer.alloc(24 + n * 2);
+  buf.write(".snd", 0); buf.writeUInt32BE(24, 4); buf.writeUInt32BE(n * 2, 8);
+  buf.writeUInt32BE(3, 12); buf.writeUInt32BE(rate, 16); buf.writeUInt32BE(1, 20);
+  for (let i = 0; i < n; i++) buf.writeInt16BE(wav.readInt16LE(44 + i * 2), 24 + i * 2);
+  return buf;
+}
+
 // Starts `genrec serve --port 0` and resolves with {proc, port, log} once it listens.
 function startServer(args) {
   const cli = ["serve", "--port", "0", "--max-upload-mb", "12"];
@@ -154,6 +165,8 @@ async function main() {
   fs.writeFileSync(longFile, synthWav(660, 8000));
   const shortFile = path.join(tmp, "short-song.wav");
   fs.writeFileSync(shortFile, synthWav(7));
+  const auFile = path.join(tmp, "sun-audio.au");
+  fs.writeFileSync(auFile, synthAu(9));
   console.log(`browser test: ${path.basename(clip)} against ${args.genrec}`);
 
   const server = await startServer(args);
@@ -426,6 +439,16 @@ async function main() {
       assert(g.n === 220 && g.stops === 1, `${g.n} segments, ${g.stops} tab stops`);
       assert(g.missing.includes("600 s"), `note "${g.missing}"`);
       await page.screenshot({ path: path.join(args.out, "serve-long.png"), fullPage: true });
+    });
+
+    await check("an .au file the browser cannot play is played from the server's WAV copy", async () => {
+      await page.setInputFiles("#file-input", auFile);
+      await page.waitForSelector("#result", { state: "visible", timeout: 60000 });
+      await page.waitForFunction(() => document.getElementById("player-note").textContent.includes("WAV copy"),
+                                 null, { timeout: 15000 });
+      await page.waitForFunction(() => document.getElementById("player").readyState >= 1, null, { timeout: 10000 });
+      const d = await page.evaluate(() => document.getElementById("player").duration);
+      assert(Math.abs(d - 9) < 0.1, `player duration ${d} s for a 9 s file`);
     });
 
     await check("several files at once: one table row per file, CSV download", async () => {
