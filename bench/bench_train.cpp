@@ -3,6 +3,7 @@
 // of the compute alone on one reused batch (what the Python peer in scripts/bench_train.sh
 // measures). Also reports the feature cache's size and this process's peak RSS.
 // Usage: bench_train [--data DIR] [--cache DIR] [--threads 2] [--steps 30] [--rounds 3]
+//        [--in-memory]
 #include <torch/torch.h>
 
 #include <CLI/CLI.hpp>
@@ -55,6 +56,10 @@ int main(int argc, char** argv) {
   app.add_option("--steps", steps, "Timed steps per round");
   app.add_option("--rounds", rounds, "Timed rounds (median and best are reported)");
   app.add_option("--warmup", warmup, "Untimed steps first");
+  bool in_memory = false;
+  app.add_flag("--in-memory", in_memory,
+               "Read the whole cache into memory first (the cache before shards) instead of "
+               "reading the mapped shards");
   bool default_malloc = false;
   app.add_flag("--default-malloc", default_malloc, "Keep glibc's default malloc settings");
   CLI11_PARSE(app, argc, argv);
@@ -75,8 +80,8 @@ int main(int argc, char** argv) {
 
     const auto t_cache = Clock::now();
     const Dataset data = scan_dataset(data_dir);
-    const FeatureCache cache =
-        FeatureCache::open_or_build(data, config.features, cache_dir, threads);
+    FeatureCache cache = FeatureCache::open_or_build(data, config.features, cache_dir, threads);
+    if (in_memory) cache.load_into_memory();
     const double cache_s = std::chrono::duration<double>(Clock::now() - t_cache).count();
     std::vector<int> songs;
     std::size_t cache_frames = 0;
@@ -157,13 +162,14 @@ int main(int argc, char** argv) {
     const double loader_rate =
         loader_windows / std::chrono::duration<double>(Clock::now() - t_loader).count();
 
-    std::uintmax_t cache_bytes = std::filesystem::file_size(cache.path());
+    const std::uint64_t cache_bytes = cache.bytes();
     std::cout << "torch_version " << TORCH_VERSION << "\n"
               << "threads " << threads << "\n"
               << "batch_size " << opt.batch_size << "\n"
               << "arch " << config.model.to_json().dump() << "\n"
               << "parameters " << net->n_parameters() << "\n"
               << "songs " << songs.size() << "\n"
+              << "cache_reading " << (in_memory ? "in_memory" : "mapped") << "\n"
               << "cache_seconds " << cache_s << "\n"
               << "cache_bytes " << cache_bytes << "\n"
               << "cache_frames " << cache_frames << "\n"

@@ -5,7 +5,10 @@
 # averaged weights after the last epoch are kept) and the trainer scores the held-out songs
 # with exact per-segment features from the audio, as `genrec eval` does.
 # Prints per-fold song and segment accuracy and time, then the means.
-# Usage: scripts/cross_validate.sh [DATA_DIR] [FOLDS] [extra genrec train args...]
+# Usage: scripts/cross_validate.sh [DATA] [FOLDS] [extra genrec train args...]
+#   DATA: a dataset folder, manifest (.csv/.tsv) or FMA tracks.csv; more datasets go in the extra
+#   args as --data X (repeatable; with --audio/--subset for FMA) and are used together, e.g.
+#   scripts/cross_validate.sh ../shared/data/gtzan-mini 5 --data ../shared/data/gtzan-snippets
 #   env: BUILD_DIR (build), THREADS (2), SEED (42), CONFIG (configs/default.toml), OUT_DIR (temp),
 #        GENREC (a genrec binary to use instead of building BUILD_DIR/bin/genrec),
 #        JOBS (1: folds run one after another; 2: two folds at a time, e.g. with THREADS=1),
@@ -20,7 +23,16 @@ BUILD_DIR="${BUILD_DIR:-build}"
 THREADS="${THREADS:-2}"
 SEED="${SEED:-42}"
 CONFIG="${CONFIG:-configs/default.toml}"
-[ -d "$DATA" ] || { echo "no dataset at $DATA" >&2; exit 1; }
+[ -e "$DATA" ] || { echo "no dataset at $DATA" >&2; exit 1; }
+# The dataset flags go to both preprocess and train; the rest to train only.
+DATA_ARGS=(--data "$DATA")
+EXTRA=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --data|--audio|--subset) DATA_ARGS+=("$1" "${2:?$1 needs a value}"); shift 2 ;;
+    *) EXTRA+=("$1"); shift ;;
+  esac
+done
 if [ -z "${GENREC:-}" ]; then
   [ -f "$BUILD_DIR/CMakeCache.txt" ] || cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >&2
   cmake --build "$BUILD_DIR" -j"$(nproc)" --target genrec >&2
@@ -30,7 +42,7 @@ fi
 OUT_DIR="${OUT_DIR:-$(mktemp -d)}"
 mkdir -p "$OUT_DIR"
 CACHE="$OUT_DIR/cache"
-echo "cross-validation: $FOLDS folds of $DATA, seed $SEED, $THREADS threads x ${JOBS:-1} jobs, config $CONFIG" >&2
+echo "cross-validation: $FOLDS folds of ${DATA_ARGS[*]}, seed $SEED, $THREADS threads x ${JOBS:-1} jobs, config $CONFIG" >&2
 JOBS="${JOBS:-1}"
 ONLY="${ONLY:-$(seq -s ' ' 0 $((FOLDS - 1)))}"
 
@@ -38,7 +50,7 @@ ONLY="${ONLY:-$(seq -s ' ' 0 $((FOLDS - 1)))}"
 run_fold() {
   local k=$1 start line seconds n song seg
   start=$(date +%s.%N)
-  line=$("$GENREC" --threads "$THREADS" train --data "$DATA" \
+  line=$("$GENREC" --threads "$THREADS" train "${DATA_ARGS[@]}" \
            --out "$OUT_DIR/fold$k.genrec" --config "$CONFIG" --split "fold:$k/$FOLDS" \
            --seed "$SEED" --cache "$CACHE" "${EXTRA[@]}" 2> "$OUT_DIR/fold$k.log" | grep '^test songs') || {
     echo "fold $k failed; see $OUT_DIR/fold$k.log" >&2
@@ -51,9 +63,8 @@ run_fold() {
   echo "$k $n $song $seg $seconds" > "$OUT_DIR/fold$k.result"
 }
 
-EXTRA=("$@")
 # The cache is built once, before folds may run side by side.
-"$GENREC" --log-level warn preprocess --data "$DATA" --cache "$CACHE" --config "$CONFIG" >&2
+"$GENREC" --log-level warn preprocess "${DATA_ARGS[@]}" --cache "$CACHE" --config "$CONFIG" >&2
 PIDS=()
 for k in $ONLY; do
   while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 1; done

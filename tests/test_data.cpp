@@ -45,7 +45,7 @@ Dataset fake_dataset(const std::vector<int>& counts) {
     for (int i = 0; i < counts[g]; ++i) {
       char name[64];
       std::snprintf(name, sizeof name, "g%zu/g%zu.%05d.wav", g, g, i);
-      d.songs.push_back(Song{"/nowhere/" + std::string(name), name, static_cast<int>(g)});
+      d.songs.push_back(Song{"/nowhere/" + std::string(name), name, static_cast<int>(g), ""});
     }
   }
   return d;
@@ -373,8 +373,8 @@ TEST(FeatureCache, SkipsUnreadableFilesAndCountsThem) {
   // A song shorter than a segment still gives one training window.
   EXPECT_EQ(train_frame_offsets(*c.find(0), c.config()), (std::vector<std::size_t>{0}));
   EXPECT_EQ(c.n_train_segments(), 1u + 1u + 1u);
-  // The skipped list survives the file.
-  const FeatureCache r = FeatureCache::read(c.path());
+  // The skipped list survives in the shard: reopening decodes nothing.
+  const FeatureCache r = FeatureCache::open(d, FeatureConfig{}, cache_dir);
   ASSERT_EQ(r.skipped().size(), 1u);
   EXPECT_EQ(r.skipped()[0].rel_path, "b/b.00000.wav");
   EXPECT_EQ(r.labels(), d.labels);
@@ -429,7 +429,7 @@ TEST(FeatureCache, RealClipMatchesExactSegmentFeatures) {
   Dataset d;
   d.root = test::shared_data() + "/gtzan-mini/genres_original";
   d.labels = {"blues"};
-  d.songs = {Song{d.root + "/blues/blues.00000.wav", "blues/blues.00000.wav", 0}};
+  d.songs = {Song{d.root + "/blues/blues.00000.wav", "blues/blues.00000.wav", 0, ""}};
   const FeatureConfig cfg;
   const FeatureCache c = FeatureCache::build(d, cfg, test::scratch_dir("data-real-cache"), 1);
   const SongFeatures& song = c.songs()[0];
@@ -461,60 +461,87 @@ TEST(FeatureCache, ChangedConfigIsNeverReused) {
   write_tone(dir / "a/a.00000.wav", 440, 3.5);
   write_tone(dir / "b/b.00000.wav", 880, 3.5);
   const Dataset d = scan_dataset(dir.string());
-  const std::string cache_dir = (dir / "cache").string();
+  const fs::path cache_dir = dir / "cache";
   FeatureConfig a;
   FeatureConfig b;
   b.n_mels = 64;
   FeatureConfig a_hop = a;
   a_hop.train_hop_seconds = 1.0;  // not part of the cached features
-  EXPECT_NE(FeatureCache::file_name(d, a), FeatureCache::file_name(d, b));
-  EXPECT_EQ(FeatureCache::file_name(d, a), FeatureCache::file_name(d, a_hop));
-  const FeatureCache ca = FeatureCache::open_or_build(d, a, cache_dir, 1);
-  const FeatureCache cb = FeatureCache::open_or_build(d, b, cache_dir, 1);
-  EXPECT_NE(ca.path(), cb.path());
-  EXPECT_EQ(cb.songs()[0].half.size(), 64u * cb.songs()[0].n_frames);
+  const std::vector<std::string> names_a = FeatureCache::shard_names(d, a);
+  ASSERT_FALSE(names_a.empty());
+  EXPECT_NE(names_a, FeatureCache::shard_names(d, b));
+  EXPECT_EQ(names_a, FeatureCache::shard_names(d, a_hop));
+  const FeatureCache ca = FeatureCache::open_or_build(d, a, cache_dir.string(), 1);
+  const FeatureCache cb = FeatureCache::open_or_build(d, b, cache_dir.string(), 1);
+  EXPECT_EQ(cb.n_mels(), 64);
+  const std::vector<std::uint16_t> first = test::cached_features(ca.songs()[0], 128);
   // Reuse keeps the caller's non-key fields.
-  const auto mtime = fs::last_write_time(ca.path());
-  const FeatureCache ca2 = FeatureCache::open_or_build(d, a_hop, cache_dir, 1);
-  EXPECT_EQ(fs::last_write_time(ca2.path()), mtime);  // reused, not rebuilt
+  const fs::path shard_a = cache_dir / names_a[0];
+  const auto mtime = fs::last_write_time(shard_a);
+  const FeatureCache ca2 = FeatureCache::open_or_build(d, a_hop, cache_dir.string(), 1);
+  EXPECT_EQ(fs::last_write_time(shard_a), mtime);  // reused, not rebuilt
   EXPECT_EQ(ca2.config().train_hop_seconds, 1.0);
-  EXPECT_EQ(ca2.songs()[0].half, ca.songs()[0].half);
-  // A file under the right name whose stored keys differ is rebuilt, not trusted.
-  fs::copy_file(cb.path(), ca.path(), fs::copy_options::overwrite_existing);
-  const FeatureCache rebuilt = FeatureCache::open_or_build(d, a, cache_dir, 1);
+  EXPECT_EQ(test::cached_features(ca2.songs()[0], 128), first);
+  // A file under the right name that holds other features is rebuilt, never misread.
+  fs::copy_file(cache_dir / FeatureCache::shard_names(d, b)[0], shard_a,
+                fs::copy_options::overwrite_existing);
+  try {
+    FeatureCache::open(d, a, cache_dir.string());
+    FAIL() << "a shard of other features was read";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("written for other features"), std::string::npos)
+        << e.what();
+  }
+  const FeatureCache rebuilt = FeatureCache::open_or_build(d, a, cache_dir.string(), 1);
   EXPECT_EQ(rebuilt.config().n_mels, 128);
-  EXPECT_EQ(rebuilt.songs()[0].half, ca.songs()[0].half);
-  // Changed audio (size/mtime) changes the dataset key.
+  EXPECT_EQ(test::cached_features(rebuilt.songs()[0], 128), first);
+  // Changed audio (size/mtime) changes the name of its shard.
   write_tone(dir / "b/b.00000.wav", 880, 4.0);
-  EXPECT_NE(FeatureCache::file_name(d, a), ca.path().substr(ca.path().rfind('/') + 1));
+  EXPECT_NE(FeatureCache::shard_names(d, a), names_a);
 }
 
-TEST(FeatureCache, TruncatedOrForeignFilesGiveClearErrors) {
+TEST(FeatureCache, TruncatedOldOrForeignShardsGiveClearErrors) {
   const fs::path dir = test::scratch_dir("data-trunc");
   write_tone(dir / "a/a.00000.wav", 440, 3.5);
+  write_tone(dir / "b/b.00000.wav", 440, 3.5);
   const Dataset d = scan_dataset(dir.string());
   const std::string cache_dir = (dir / "cache").string();
   const FeatureCache c = FeatureCache::build(d, FeatureConfig{}, cache_dir, 1);
-  const auto size = fs::file_size(c.path());
-  fs::resize_file(c.path(), size - 100);
-  try {
-    FeatureCache::read(c.path());
-    FAIL() << "truncated cache accepted";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("truncated"), std::string::npos) << e.what();
-  }
-  fs::resize_file(c.path(), 20);
-  EXPECT_THROW(FeatureCache::read(c.path()), Error);
+  const fs::path shard = fs::path(cache_dir) / FeatureCache::shard_names(d, FeatureConfig{})[0];
+  const auto size = fs::file_size(shard);
+  auto open_error = [&] {
+    try {
+      FeatureCache::open(d, FeatureConfig{}, cache_dir);
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("(opened)");
+  };
+  fs::resize_file(shard, size - 100);
+  EXPECT_NE(open_error().find("truncated or corrupt file (no end marker)"), std::string::npos)
+      << open_error();
+  fs::resize_file(shard, 20);
+  EXPECT_NE(open_error().find("truncated"), std::string::npos) << open_error();
   // open_or_build recovers by rebuilding.
   const FeatureCache again = FeatureCache::open_or_build(d, FeatureConfig{}, cache_dir, 1);
-  EXPECT_EQ(fs::file_size(again.path()), size);
-  write_file(dir / "foreign.gcache", "PK\x03\x04 zip file, not a cache");
-  try {
-    FeatureCache::read((dir / "foreign.gcache").string());
-    FAIL() << "foreign file accepted";
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("not a genrec feature cache"), std::string::npos);
+  EXPECT_EQ(fs::file_size(shard), size);
+  // A shard of another format version under the right name: refused by open, rebuilt by
+  // open_or_build.
+  {
+    std::string bytes(size, '\0');
+    std::ifstream(shard, std::ios::binary).read(bytes.data(), static_cast<std::streamsize>(size));
+    bytes[8] = 1;  // version field, little-endian u32 after the 8-byte magic
+    write_file(shard, bytes);
   }
+  EXPECT_NE(open_error().find("format version 1 (this build reads version 2)"), std::string::npos)
+      << open_error();
+  FeatureCache::open_or_build(d, FeatureConfig{}, cache_dir, 1);
+  EXPECT_EQ(open_error(), "(opened)");
+  write_file(shard, "PK\x03\x04 zip file, not a cache, long enough to be read as one");
+  EXPECT_NE(open_error().find("not a genrec feature-cache shard"), std::string::npos)
+      << open_error();
+  fs::remove(shard);
+  EXPECT_NE(open_error().find("missing shard"), std::string::npos) << open_error();
 }
 
 TEST(FeatureCache, NoSongHasSegmentsOnBothSidesOfASplit) {

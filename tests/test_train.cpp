@@ -50,7 +50,7 @@ TEST(Train, LearnsSyntheticGenresQuickly) {
   std::ofstream(dir + "/smoke.toml") << "[train]\nepochs = 6\ncrops_per_song = 6\n";
 
   TrainRequest req;
-  req.data_dir = dir + "/data";
+  req.data.paths = {dir + "/data"};
   req.out = dir + "/smoke.genrec";
   req.config_path = dir + "/smoke.toml";
   req.split = "song:0.75/0/0.25";  // 6 train and 2 held-out test songs per genre

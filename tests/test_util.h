@@ -48,4 +48,10 @@ inline std::vector<float> noise(double seconds, int sr = 22050, unsigned seed = 
   return x;
 }
 
+// A cached song's float16 words, [n_frames][n_mels], as a vector (for comparisons).
+template <typename SongFeatures>
+std::vector<std::uint16_t> cached_features(const SongFeatures& song, int n_mels) {
+  return std::vector<std::uint16_t>(song.half, song.half + song.n_frames * n_mels);
+}
+
 }  // namespace genrec::test

@@ -7,7 +7,9 @@
 
 #include "audio/error.h"
 #include "commands.h"
+#include "data/data_source.h"
 #include "data/split.h"
+#include "data_flags.h"
 #include "model/evaluate.h"
 #include "model/genre_model.h"
 #include "model/install_paths.h"
@@ -20,7 +22,7 @@ const std::vector<std::string> kPlotFormats = {"png", "svg", "pdf"};
 
 struct EvalOptions {
   std::string model;
-  std::string data;
+  DataOptions data;
   std::string split = "all";
   std::uint64_t seed = 0;
   bool seed_given = false;
@@ -61,10 +63,13 @@ void run_eval(const EvalOptions& o, const GlobalOptions& g) {
   std::optional<OutputFile> plot;
   if (!o.plot.empty()) plot = check_output_file(o.plot, kPlotFormats, "eval");
   const GenreModel model = GenreModel::load(o.model.empty() ? default_model_path() : o.model);
-  const Dataset data = scan_dataset(o.data);
+  const Dataset data = load_dataset(o.data);
   const std::vector<int> part = select_part(data, o.split, split_seed(o, model));
   if (part.empty()) throw Error("eval", o.split, "the selected part holds no songs");
-  spdlog::info("evaluating {} songs of {} ({})", part.size(), o.data, o.split);
+  spdlog::info("evaluating {} songs of {} ({}){}", part.size(), describe(o.data), o.split,
+               data.skipped.empty() ? std::string()
+                                    : fmt::format("; {} listed songs skipped (file not found)",
+                                                  data.skipped.size()));
   const EvalResult r = evaluate(model, data, part, PredictOptions{}, g.resolved_threads());
   // With the image on stdout, the report moves to stderr so that stdout stays one file.
   std::ostream& report = plot && plot->to_stdout() ? std::cerr : std::cout;
@@ -91,12 +96,12 @@ void setup_eval(CLI::App& app, const GlobalOptions& global) {
   auto opt = std::make_shared<EvalOptions>();
   CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model on a labelled dataset");
   cmd->footer(
-      "SPLIT: all | song:0.8/0.1/0.1:test | lists:DIR:test | fold:K/N:test (PART defaults to "
-      "test)\n"
+      "SPLIT: all | song:0.8/0.1/0.1:test | lists:DIR:test | fold:K/N:test | column:test (PART "
+      "defaults to test)\n"
       "Example: genrec eval --model m.genrec --data ~/gtzan --split lists:splits:test "
       "--plot cm.png");
   cmd->add_option("--model", opt->model, "Model file (default: the shipped model)");
-  cmd->add_option("--data", opt->data, "Dataset directory (GTZAN layouts)")->required();
+  add_data_options(cmd, opt->data);
   cmd->add_option("--split", opt->split, "Which songs to evaluate: SPEC:PART or all");
   cmd->add_option("--seed", opt->seed, "Split seed (default: the model's training seed)")
       ->each([opt](const std::string&) { opt->seed_given = true; });

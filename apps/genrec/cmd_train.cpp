@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "commands.h"
+#include "data_flags.h"
 #include "model/train_library.h"
 #include "progress_bar.h"
 
@@ -10,6 +11,15 @@ namespace genrec::cli {
 namespace {
 
 std::string percent(double x) { return fmt::format("{:5.1f}%", 100.0 * x); }
+
+// The dataset flags as typed, for the command line recorded in the model.
+std::string data_arguments(const DataOptions& d) {
+  std::string s;
+  for (const std::string& p : d.paths) s += (s.empty() ? "--data " : " --data ") + p;
+  if (!d.audio_dir.empty()) s += " --audio " + d.audio_dir;
+  if (!d.subset.empty()) s += " --subset " + d.subset;
+  return s;
+}
 
 void run_train(TrainRequest request, const GlobalOptions& global) {
   request.threads = global.resolved_threads();
@@ -57,13 +67,16 @@ void setup_train(CLI::App& app, const GlobalOptions& global) {
       "the checkpoint M.ckpt (removed at the end unless --keep-checkpoint). With a test part in\n"
       "the split, the test songs' accuracy is printed on stdout at the end.\n"
       "Example: genrec --threads 2 train --data data/gtzan --out gtzan.genrec "
-      "--config configs/default.toml --split song:0.8/0.1/0.1 --seed 42");
-  cmd->add_option("--data", req->data_dir, "Dataset directory (<genre>/ folders)")->required();
+      "--config configs/default.toml --split song:0.8/0.1/0.1 --seed 42\n"
+      "         genrec train --data fma_metadata/tracks.csv --audio fma_small --split column "
+      "--out fma.genrec");
+  add_data_options(cmd, req->data);
   cmd->add_option("--out", req->out, "Output model file")->required();
   cmd->add_option("--config", req->config_path, "TOML config ([features], [model], [train])")
       ->check(CLI::ExistingFile);
   cmd->add_option("--split", req->split,
-                  "song:TRAIN/VALID/TEST | lists:DIR | fold:K/N (song:1/0/0: train on every song)")
+                  "song:TRAIN/VALID/TEST | lists:DIR | fold:K/N | column (the data's split "
+                  "column); song:1/0/0 trains on every song")
       ->capture_default_str();
   cmd->add_option("--epochs", req->epochs, "Epochs (overrides [train] epochs)")
       ->check(CLI::Range(1, 100000));
@@ -71,15 +84,15 @@ void setup_train(CLI::App& app, const GlobalOptions& global) {
       ->capture_default_str();
   cmd->add_flag("--resume", req->resume, "Continue from M.ckpt after an interruption");
   cmd->add_flag("--keep-checkpoint", req->keep_checkpoint, "Keep M.ckpt after the run");
-  cmd->add_option("--cache", req->cache_dir, "Feature cache directory (default DIR/.genrec-cache)");
+  cmd->add_option("--cache", req->cache_dir,
+                  "Feature cache directory (default: .genrec-cache in the first --data's folder)");
   cmd->add_option("--name", req->name, "Model name stored in the file (default: file stem)");
   cmd->callback([req, &global] {
     TrainRequest r = *req;
-    r.command_line =
-        fmt::format("genrec --threads {} train --data {} --out {}{} --split {} --seed {}{}",
-                    global.resolved_threads(), r.data_dir, r.out,
-                    r.config_path.empty() ? "" : " --config " + r.config_path, r.split, r.seed,
-                    r.epochs > 0 ? fmt::format(" --epochs {}", r.epochs) : "");
+    r.command_line = fmt::format("genrec --threads {} train {} --out {}{} --split {} --seed {}{}",
+                                 global.resolved_threads(), data_arguments(r.data), r.out,
+                                 r.config_path.empty() ? "" : " --config " + r.config_path, r.split,
+                                 r.seed, r.epochs > 0 ? fmt::format(" --epochs {}", r.epochs) : "");
     run_train(std::move(r), global);
   });
 }

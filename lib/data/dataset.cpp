@@ -35,7 +35,7 @@ Dataset scan_genre_folders(const fs::path& root) {
     const std::string genre = g.filename().string();
     data.labels.push_back(genre);
     for (const std::string& f : files)
-      data.songs.push_back(Song{(g / f).string(), genre + "/" + f, label});
+      data.songs.push_back(Song{(g / f).string(), genre + "/" + f, label, ""});
   }
   // Labels are sorted and rel_paths start with the label, so songs are sorted by rel_path.
   std::sort(data.songs.begin(), data.songs.end(),

@@ -1,35 +1,42 @@
 #include "data/feature_cache.h"
 
+#include <signal.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cmath>
-#include <cstring>
+#include <condition_variable>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "audio/audio_source.h"
 #include "audio/error.h"
 #include "audio/mel.h"
 #include "audio/segmenter.h"
+#include "data/cache_shard.h"
 #include "data/half.h"
+#include "data/mapped_file.h"
 
 namespace genrec {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr char kMagic[8] = {'G', 'E', 'N', 'R', 'E', 'C', 'F', 'C'};
-constexpr char kEndMagic[8] = {'G', 'E', 'N', 'R', 'E', 'C', 'F', 'E'};
-constexpr std::uint32_t kVersion = 1;
-constexpr const char* kExtension = ".gcache";
+constexpr const char* kPrefix = "features-";
+constexpr const char* kExtension = ".gshard";
+constexpr const char* kOldExtension = ".gcache";  // format 1: one file per dataset
+// Content-defined shard boundaries: a shard ends before a song whose rel_path hashes to 0 mod
+// kMeanSongs (or at kMaxSongs songs), so adding or removing a song changes only its own shard.
+constexpr std::uint64_t kMeanSongs = 32;
+constexpr std::size_t kMaxSongs = 128;
 
-std::uint64_t fnv1a(const std::string& s) {
-  std::uint64_t h = 14695981039346656037ull;
+std::uint64_t fnv1a(const std::string& s, std::uint64_t h = 14695981039346656037ull) {
   for (unsigned char c : s) {
     h ^= c;
     h *= 1099511628211ull;
@@ -37,366 +44,374 @@ std::uint64_t fnv1a(const std::string& s) {
   return h;
 }
 
-// Little-endian serialisation into a byte string (the header) or straight to a stream (data).
-class Writer {
- public:
-  void u32(std::uint32_t v) { bytes(v, 4); }
-  void i32(std::int32_t v) { bytes(static_cast<std::uint32_t>(v), 4); }
-  void u64(std::uint64_t v) { bytes(v, 8); }
-  void f64(double v) {
-    std::uint64_t b;
-    std::memcpy(&b, &v, 8);
-    u64(b);
-  }
-  void str(const std::string& s) {
-    u32(static_cast<std::uint32_t>(s.size()));
-    buf_ += s;
-  }
-  void raw(const char* p, std::size_t n) { buf_.append(p, n); }
-  std::string& buffer() { return buf_; }
+// What tells one version of a song's file from another: path, size and modification time.
+std::string song_identity(const Song& s) {
+  std::error_code ec;
+  const auto size = fs::file_size(s.path, ec);
+  const std::int64_t bytes = ec ? -1 : static_cast<std::int64_t>(size);
+  const auto mtime = fs::last_write_time(s.path, ec);
+  const std::int64_t ticks = ec ? -1 : static_cast<std::int64_t>(mtime.time_since_epoch().count());
+  return s.path + "\t" + std::to_string(bytes) + "\t" + std::to_string(ticks);
+}
 
- private:
-  void bytes(std::uint64_t v, int n) {
-    for (int i = 0; i < n; ++i) buf_.push_back(static_cast<char>((v >> (8 * i)) & 0xFFu));
-  }
-  std::string buf_;
+struct ShardPlan {
+  std::vector<int> songs;  // dataset indices, ascending
+  std::vector<std::string> identities;
+  std::string name;  // file name
 };
 
-class Reader {
- public:
-  Reader(std::istream& in, std::uint64_t size, const std::string& path)
-      : in_(in), left_(size), path_(path) {}
-  std::uint32_t u32() { return static_cast<std::uint32_t>(bytes(4)); }
-  std::int32_t i32() { return static_cast<std::int32_t>(u32()); }
-  std::uint64_t u64() { return bytes(8); }
-  double f64() {
-    const std::uint64_t b = u64();
-    double v;
-    std::memcpy(&v, &b, 8);
-    return v;
+std::vector<ShardPlan> plan_shards(const Dataset& data, const FeatureConfig& config) {
+  std::vector<ShardPlan> plan;
+  for (std::size_t i = 0; i < data.songs.size(); ++i) {
+    const Song& s = data.songs[i];
+    if (plan.empty() || plan.back().songs.size() >= kMaxSongs ||
+        fnv1a(s.rel_path) % kMeanSongs == 0)
+      plan.emplace_back();
+    plan.back().songs.push_back(static_cast<int>(i));
+    plan.back().identities.push_back(song_identity(s));
   }
-  std::string str() {
-    const std::uint32_t n = u32();
-    std::string s(take(n), '\0');
-    read_exact(s.data(), n);
-    return s;
+  const std::string key = config.key();
+  for (ShardPlan& p : plan) {
+    std::uint64_t h = fnv1a(key + "\n");
+    for (const std::string& id : p.identities) h = fnv1a(id + "\n", h);
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+    p.name = std::string(kPrefix) + hex + kExtension;
   }
-  void raw(char* p, std::size_t n) { read_exact(p, take(n)); }
-  std::uint64_t left() const { return left_; }
-  [[noreturn]] void fail(const std::string& cause) const { throw Error("cache", path_, cause); }
+  return plan;
+}
 
- private:
-  std::size_t take(std::uint64_t n) {
-    if (n > left_) fail("truncated or corrupt file (a field runs past the end)");
-    left_ -= n;
-    return static_cast<std::size_t>(n);
+// Throws genrec::Error("cache", path, cause) unless the index holds exactly the planned songs
+// (features or a skip record each), in order.
+void check_songs(const ShardIndex& index, const ShardPlan& plan, const std::string& path) {
+  std::size_t a = 0, b = 0;
+  for (const std::string& id : plan.identities) {
+    if (a < index.songs.size() && index.songs[a].identity == id)
+      ++a;
+    else if (b < index.skipped.size() && index.skipped[b].identity == id)
+      ++b;
+    else
+      throw Error("cache", path, "holds other songs than its name says");
   }
-  std::uint64_t bytes(int n) {
-    unsigned char b[8];
-    raw(reinterpret_cast<char*>(b), static_cast<std::size_t>(n));
-    std::uint64_t v = 0;
-    for (int i = 0; i < n; ++i) v |= static_cast<std::uint64_t>(b[i]) << (8 * i);
-    return v;
+  if (a != index.songs.size() || b != index.skipped.size())
+    throw Error("cache", path, "holds other songs than its name says");
+}
+
+// True when the shard file exists and is whole; logs why an existing one is not used.
+bool shard_is_valid(const fs::path& path, const ShardPlan& plan, const FeatureConfig& config) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return false;
+  try {
+    const MappedFile file = MappedFile::open(path.string());
+    check_songs(read_shard_index(file, path.string(), config.key(), config.n_mels), plan,
+                path.string());
+    return true;
+  } catch (const Error& e) {
+    spdlog::warn("{}; rebuilding it", e.what());
+    return false;
   }
-  void read_exact(char* p, std::size_t n) {
-    if (n && !in_.read(p, static_cast<std::streamsize>(n))) fail("read error (truncated file?)");
+}
+
+std::string host_name() {
+  char buf[256] = {0};
+  if (::gethostname(buf, sizeof buf - 1) != 0) return "host";
+  return buf;
+}
+
+// "<shard>.tmp.<host>.<pid>": the temporary file of a shard being written.
+std::string tmp_suffix() { return ".tmp." + host_name() + "." + std::to_string(::getpid()); }
+
+// Removes temporary shard files of builds on this machine whose process is gone (killed).
+void remove_stale_tmp_files(const fs::path& dir) {
+  const std::string mine = ".tmp." + host_name() + ".";
+  std::error_code ec;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    const std::size_t at = name.rfind(mine);
+    if (name.rfind(kPrefix, 0) != 0 || at == std::string::npos) continue;
+    const std::string pid_text = name.substr(at + mine.size());
+    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
+    const long pid = std::stol(pid_text);
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      fs::remove(e.path(), ec);
+      spdlog::info("removed '{}', left by an interrupted build", e.path().string());
+    }
   }
-  std::istream& in_;
-  std::uint64_t left_;
-  std::string path_;
+}
+
+// One song's features, frame-major float16, or why it could not be decoded.
+struct Extracted {
+  bool ok = false;
+  std::string error;
+  std::size_t n_samples = 0, n_frames = 0;
+  std::vector<std::uint16_t> frames;  // [n_frames][n_mels]
 };
 
-void write_config(Writer& w, const FeatureConfig& c) {
-  w.i32(c.sample_rate);
-  w.f64(c.segment_seconds);
-  w.f64(c.train_hop_seconds);
-  w.i32(c.n_fft);
-  w.i32(c.hop_length);
-  w.i32(c.n_mels);
-  w.f64(c.fmin);
-  w.f64(c.fmax);
-  w.f64(c.top_db);
-  w.f64(c.amin);
-}
-
-FeatureConfig read_config(Reader& r) {
-  FeatureConfig c;
-  c.sample_rate = r.i32();
-  c.segment_seconds = r.f64();
-  c.train_hop_seconds = r.f64();
-  c.n_fft = r.i32();
-  c.hop_length = r.i32();
-  c.n_mels = r.i32();
-  c.fmin = r.f64();
-  c.fmax = r.f64();
-  c.top_db = r.f64();
-  c.amin = r.f64();
-  return c;
-}
-
-// The 16-bit words of a song in file order (little-endian whatever the host).
-void write_halves(std::ostream& out, const std::vector<std::uint16_t>& half) {
-  std::string bytes(half.size() * 2, '\0');
-  for (std::size_t i = 0; i < half.size(); ++i) {
-    bytes[2 * i] = static_cast<char>(half[i] & 0xFFu);
-    bytes[2 * i + 1] = static_cast<char>(half[i] >> 8);
-  }
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-}
-
-// Whole-clip unfloored dB mel of one song, as float16.
-SongFeatures extract_song(const Song& song, int index, LogMelExtractor& extractor,
-                          std::vector<float>& mel) {
+Extracted extract_song(const Song& song, LogMelExtractor& extractor, std::vector<float>& mel) {
   const FeatureConfig& config = extractor.config();
-  const std::vector<float> audio = load_audio(song.path, config.sample_rate);
-  extractor.mel_power(audio.data(), audio.size(), mel);
-  power_to_db(mel.data(), mel.size(), config.amin, /*top_db=*/0.0);  // floor applied at cut time
-  SongFeatures f;
-  f.song = index;
-  f.label = song.label;
-  f.rel_path = song.rel_path;
-  f.n_samples = audio.size();
-  f.n_frames = extractor.n_frames(audio.size());
-  f.half.resize(mel.size());
-  floats_to_halves(mel.data(), mel.size(), f.half.data());
-  return f;
+  Extracted r;
+  try {
+    const std::vector<float> audio = load_audio(song.path, config.sample_rate);
+    extractor.mel_power(audio.data(), audio.size(), mel);
+    power_to_db(mel.data(), mel.size(), config.amin, /*top_db=*/0.0);  // floor at cut time
+    r.n_samples = audio.size();
+    r.n_frames = extractor.n_frames(audio.size());
+    const std::size_t n_mels = static_cast<std::size_t>(config.n_mels);
+    r.frames.resize(mel.size());
+    for (std::size_t m = 0; m < n_mels; ++m)  // band-major -> frame-major
+      for (std::size_t t = 0; t < r.n_frames; ++t)
+        r.frames[t * n_mels + m] = float_to_half(mel[m * r.n_frames + t]);
+    r.ok = true;
+  } catch (const std::exception& e) {
+    r.error = e.what();
+  }
+  return r;
 }
 
-void log_skipped(const std::vector<SkippedSong>& skipped) {
-  for (const SkippedSong& s : skipped) spdlog::warn("skipped '{}': {}", s.rel_path, s.cause);
+// Builds the given shards: `threads` workers decode songs in order (a bounded distance ahead of
+// the writer) while this thread appends them to their shard files.
+void build_shards(const Dataset& data, const FeatureConfig& config, const fs::path& dir,
+                  const std::vector<const ShardPlan*>& shards, int threads,
+                  CacheBuildReport& report) {
+  struct Job {
+    const ShardPlan* shard;
+    std::size_t pos;
+  };
+  std::vector<Job> jobs;
+  for (const ShardPlan* s : shards)
+    for (std::size_t i = 0; i < s->songs.size(); ++i) jobs.push_back({s, i});
+  if (jobs.empty()) return;
+  const std::size_t n_workers = std::max<std::size_t>(
+      1, std::min<std::size_t>(static_cast<std::size_t>(threads), jobs.size()));
+  const std::size_t lookahead = 4 * n_workers;
+  std::vector<std::optional<Extracted>> results(jobs.size());
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::size_t written = 0;
+  std::atomic<std::size_t> next{0};
+  bool stop = false;
+  auto work = [&] {
+    LogMelExtractor extractor(config);  // one per thread: FFT plans keep scratch memory
+    std::vector<float> mel;
+    for (;;) {
+      const std::size_t g = next++;
+      if (g >= jobs.size()) return;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return stop || g < written + lookahead; });
+        if (stop) return;
+      }
+      const Song& song = data.songs[static_cast<std::size_t>(jobs[g].shard->songs[jobs[g].pos])];
+      Extracted r = extract_song(song, extractor, mel);
+      std::lock_guard<std::mutex> lock(mutex);
+      results[g] = std::move(r);
+      changed.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (std::size_t t = 0; t < n_workers; ++t) pool.emplace_back(work);
+  auto stop_pool = [&] {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      stop = true;
+    }
+    changed.notify_all();
+    for (std::thread& t : pool) t.join();
+  };
+  try {
+    const std::string suffix = tmp_suffix();
+    std::unique_ptr<ShardWriter> writer;
+    for (std::size_t g = 0; g < jobs.size(); ++g) {
+      const ShardPlan& shard = *jobs[g].shard;
+      const std::size_t pos = jobs[g].pos;
+      if (pos == 0) {
+        const fs::path path = dir / shard.name;
+        writer = std::make_unique<ShardWriter>(path.string(), path.string() + suffix, config);
+      }
+      Extracted r;
+      {
+        std::unique_lock<std::mutex> lock(mutex);
+        changed.wait(lock, [&] { return results[g].has_value(); });
+        r = std::move(*results[g]);
+        results[g].reset();
+      }
+      const Song& song = data.songs[static_cast<std::size_t>(shard.songs[pos])];
+      if (r.ok) {
+        writer->add_song(shard.identities[pos], song.rel_path, r.n_samples, r.n_frames,
+                         r.frames.data());
+        ++report.n_songs_built;
+      } else {
+        spdlog::warn("skipped '{}': {}", song.rel_path, r.error);
+        writer->add_skipped(shard.identities[pos], song.rel_path, r.error);
+        ++report.n_skipped_built;
+      }
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        written = g + 1;
+      }
+      changed.notify_all();
+      if (pos + 1 == shard.songs.size()) {
+        writer->finish();
+        writer.reset();
+        ++report.n_built;
+      }
+    }
+  } catch (...) {
+    stop_pool();
+    throw;
+  }
+  stop_pool();
 }
 
 }  // namespace
 
-std::string FeatureCache::dataset_key(const Dataset& data) {
-  std::string key = "root=" + data.root + "\nlabels=";
-  for (const std::string& l : data.labels) key += l + "\t";
-  for (const Song& s : data.songs) {
-    std::error_code ec;
-    const auto size = fs::file_size(s.path, ec);
-    const std::int64_t bytes = ec ? -1 : static_cast<std::int64_t>(size);
-    const auto mtime = fs::last_write_time(s.path, ec);
-    const std::int64_t ticks =
-        ec ? -1 : static_cast<std::int64_t>(mtime.time_since_epoch().count());
-    key += "\n" + s.rel_path + "\t" + std::to_string(s.label) + "\t" + std::to_string(bytes) +
-           "\t" + std::to_string(ticks);
-  }
-  return key;
+struct FeatureCache::Storage {
+  std::vector<MappedFile> files;
+  std::vector<std::uint16_t> memory;  // after load_into_memory()
+  std::uint64_t bytes = 0;
+};
+
+FeatureCache::FeatureCache() : storage_(std::make_unique<Storage>()) {}
+FeatureCache::~FeatureCache() = default;
+FeatureCache::FeatureCache(FeatureCache&&) noexcept = default;
+FeatureCache& FeatureCache::operator=(FeatureCache&&) noexcept = default;
+
+std::vector<std::string> FeatureCache::shard_names(const Dataset& data,
+                                                   const FeatureConfig& config) {
+  std::vector<std::string> names;
+  for (const ShardPlan& p : plan_shards(data, config)) names.push_back(p.name);
+  return names;
 }
 
-std::string FeatureCache::file_name(const Dataset& data, const FeatureConfig& config) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(fnv1a(config.key() + "\n" + dataset_key(data))));
-  return std::string("features-") + hex + kExtension;
-}
-
-FeatureCache FeatureCache::build(const Dataset& data, const FeatureConfig& config,
-                                 const std::string& cache_dir, int threads) {
+CacheBuildReport FeatureCache::build_missing(const Dataset& data, const FeatureConfig& config,
+                                             const std::string& cache_dir, int threads,
+                                             ShardSelection selection, bool force) {
   config.validate();
+  if (selection.count < 1 || selection.index < 0 || selection.index >= selection.count)
+    throw Error(
+        "cache",
+        "--shard " + std::to_string(selection.index) + "/" + std::to_string(selection.count),
+        "expected K/N with 0 <= K < N");
   const auto t0 = std::chrono::steady_clock::now();
-  const std::size_t n = data.songs.size();
-  std::vector<SongFeatures> features(n);
-  std::vector<std::string> errors(n);
-  std::vector<char> ok(n, 0);
-  std::atomic<std::size_t> next{0};
-  auto work = [&] {
-    LogMelExtractor extractor(config);  // one per thread: FFT plans keep scratch memory
-    std::vector<float> mel;
-    for (std::size_t i = next++; i < n; i = next++) {
-      try {
-        features[i] = extract_song(data.songs[i], static_cast<int>(i), extractor, mel);
-        ok[i] = 1;
-      } catch (const std::exception& e) {
-        errors[i] = e.what();
-      }
-    }
-  };
-  const int n_threads = static_cast<int>(std::max<std::size_t>(
-      1, std::min<std::size_t>(static_cast<std::size_t>(std::max(threads, 1)), n)));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < n_threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
-
-  FeatureCache cache;
-  cache.config_ = config;
-  cache.config_key_ = config.key();
-  cache.dataset_key_ = dataset_key(data);
-  cache.root_ = data.root;
-  cache.labels_ = data.labels;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (ok[i])
-      cache.songs_.push_back(std::move(features[i]));
-    else
-      cache.skipped_.push_back(SkippedSong{data.songs[i].rel_path, errors[i]});
-  }
-  log_skipped(cache.skipped_);
-  if (cache.songs_.empty()) throw Error("cache", data.root, "no song could be decoded");
-
   std::error_code ec;
   fs::create_directories(cache_dir, ec);
   if (!fs::is_directory(cache_dir, ec)) throw Error("cache", cache_dir, "cannot create directory");
-  cache.path_ = (fs::path(cache_dir) / file_name(data, config)).string();
-
-  Writer w;
-  w.raw(kMagic, sizeof kMagic);
-  w.u32(kVersion);
-  w.str(cache.config_key_);
-  w.str(cache.dataset_key_);
-  w.str(cache.root_);
-  write_config(w, config);
-  w.u32(static_cast<std::uint32_t>(cache.labels_.size()));
-  for (const std::string& l : cache.labels_) w.str(l);
-  w.u32(static_cast<std::uint32_t>(cache.skipped_.size()));
-  for (const SkippedSong& s : cache.skipped_) {
-    w.str(s.rel_path);
-    w.str(s.cause);
+  remove_stale_tmp_files(cache_dir);
+  const std::vector<ShardPlan> plan = plan_shards(data, config);
+  CacheBuildReport report;
+  report.n_shards = plan.size();
+  std::vector<const ShardPlan*> todo;
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    if (static_cast<int>(i % static_cast<std::size_t>(selection.count)) != selection.index)
+      continue;
+    ++report.n_selected;
+    if (!force && shard_is_valid(fs::path(cache_dir) / plan[i].name, plan[i], config))
+      ++report.n_present;
+    else
+      todo.push_back(&plan[i]);
   }
-  w.u32(static_cast<std::uint32_t>(cache.songs_.size()));
-  for (const SongFeatures& s : cache.songs_) {
-    w.i32(s.song);
-    w.i32(s.label);
-    w.u64(s.n_samples);
-    w.u64(s.n_frames);
-    w.str(s.rel_path);
-  }
-  // Unique temporary name, then an atomic rename: readers never see a half-written cache.
-  const std::string tmp = cache.path_ + ".tmp" +
-                          std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id())) +
-                          std::to_string(t0.time_since_epoch().count());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error("cache", tmp, "cannot open for writing");
-    out.write(w.buffer().data(), static_cast<std::streamsize>(w.buffer().size()));
-    for (const SongFeatures& s : cache.songs_) write_halves(out, s.half);
-    out.write(kEndMagic, sizeof kEndMagic);
-    out.close();
-    if (!out) {
-      fs::remove(tmp, ec);
-      throw Error("cache", tmp, "write failed (disk full?)");
-    }
-  }
-  fs::rename(tmp, cache.path_, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw Error("cache", cache.path_, "cannot rename the temporary file: " + ec.message());
-  }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  spdlog::info("built feature cache '{}': {} songs, {} skipped, {:.1f} s on {} threads",
-               cache.path_, cache.songs_.size(), cache.skipped_.size(), secs, n_threads);
-  return cache;
+  build_shards(data, config, cache_dir, todo, std::max(threads, 1), report);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return report;
 }
 
-FeatureCache FeatureCache::read(const std::string& path) {
-  std::error_code ec;
-  const std::uint64_t size = fs::file_size(path, ec);
-  if (ec) throw Error("cache", path, "cannot open: " + ec.message());
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cache", path, "cannot open");
-  Reader r(in, size, path);
-  char magic[8];
-  r.raw(magic, sizeof magic);
-  if (std::memcmp(magic, kMagic, sizeof magic) != 0) r.fail("not a genrec feature cache");
-  const std::uint32_t version = r.u32();
-  if (version != kVersion)
-    r.fail("format version " + std::to_string(version) + " (this build reads version " +
-           std::to_string(kVersion) + ")");
+FeatureCache FeatureCache::open(const Dataset& data, const FeatureConfig& config,
+                                const std::string& cache_dir) {
+  config.validate();
   FeatureCache cache;
-  cache.path_ = path;
-  cache.config_key_ = r.str();
-  cache.dataset_key_ = r.str();
-  cache.root_ = r.str();
-  cache.config_ = read_config(r);
-  try {
-    cache.config_.validate();
-  } catch (const Error& e) {
-    r.fail(std::string("corrupt configuration: ") + e.what());
+  cache.config_ = config;
+  cache.labels_ = data.labels;
+  cache.dir_ = cache_dir;
+  cache.skipped_ = data.skipped;
+  for (const ShardPlan& plan : plan_shards(data, config)) {
+    const std::string path = (fs::path(cache_dir) / plan.name).string();
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+      throw Error("cache", path, "missing shard (run genrec preprocess, or train, to build it)");
+    MappedFile file = MappedFile::open(path);
+    const ShardIndex index = read_shard_index(file, path, config.key(), config.n_mels);
+    check_songs(index, plan, path);
+    std::size_t a = 0;
+    for (std::size_t i = 0; i < plan.songs.size(); ++i) {
+      if (a < index.songs.size() && index.songs[a].identity == plan.identities[i]) {
+        const ShardSong& s = index.songs[a++];
+        const Song& song = data.songs[static_cast<std::size_t>(plan.songs[i])];
+        SongFeatures f;
+        f.song = plan.songs[i];
+        f.label = song.label;
+        f.rel_path = song.rel_path;
+        f.n_samples = static_cast<std::size_t>(s.n_samples);
+        f.n_frames = static_cast<std::size_t>(s.n_frames);
+        f.half = reinterpret_cast<const std::uint16_t*>(file.data() + s.offset);
+        f.mapped = true;
+        cache.songs_.push_back(std::move(f));
+      }
+    }
+    for (const ShardSkip& s : index.skipped)
+      cache.skipped_.push_back(SkippedSong{s.rel_path, s.cause});
+    cache.storage_->bytes += file.size();
+    cache.storage_->files.push_back(std::move(file));
   }
-  if (cache.config_.key() != cache.config_key_) r.fail("corrupt header (configuration key)");
-  const std::uint32_t n_labels = r.u32();
-  if (n_labels > r.left()) r.fail("corrupt header (label count)");
-  for (std::uint32_t i = 0; i < n_labels; ++i) cache.labels_.push_back(r.str());
-  const std::uint32_t n_skipped = r.u32();
-  if (n_skipped > r.left()) r.fail("corrupt header (skipped count)");
-  for (std::uint32_t i = 0; i < n_skipped; ++i) {
-    SkippedSong s;
-    s.rel_path = r.str();
-    s.cause = r.str();
-    cache.skipped_.push_back(std::move(s));
-  }
-  const std::uint32_t n_songs = r.u32();
-  if (n_songs > r.left()) r.fail("corrupt header (song count)");
-  const std::size_t n_mels = static_cast<std::size_t>(cache.config_.n_mels);
-  std::uint64_t data_bytes = 0;
-  cache.songs_.resize(n_songs);
-  for (std::uint32_t i = 0; i < n_songs; ++i) {
-    SongFeatures& s = cache.songs_[i];
-    s.song = r.i32();
-    s.label = r.i32();
-    s.n_samples = r.u64();
-    s.n_frames = r.u64();
-    s.rel_path = r.str();
-    const bool ordered =
-        i == 0 || (s.song > cache.songs_[i - 1].song && s.rel_path > cache.songs_[i - 1].rel_path);
-    if (s.song < 0 || s.label < 0 || s.label >= static_cast<int>(n_labels) || !ordered ||
-        s.n_frames != 1 + s.n_samples / static_cast<std::size_t>(cache.config_.hop_length) ||
-        s.n_frames > r.left())
-      r.fail("corrupt header (song " + std::to_string(i) + ")");
-    data_bytes += 2 * n_mels * s.n_frames;
-  }
-  if (r.left() != data_bytes + sizeof kEndMagic)
-    r.fail("truncated or corrupt file: " + std::to_string(r.left()) + " bytes of data, expected " +
-           std::to_string(data_bytes + sizeof kEndMagic));
-  std::string bytes;
-  for (SongFeatures& s : cache.songs_) {
-    bytes.resize(2 * n_mels * s.n_frames);
-    r.raw(bytes.data(), bytes.size());
-    s.half.resize(n_mels * s.n_frames);
-    for (std::size_t i = 0; i < s.half.size(); ++i)
-      s.half[i] = static_cast<std::uint16_t>(static_cast<unsigned char>(bytes[2 * i]) |
-                                             static_cast<unsigned char>(bytes[2 * i + 1]) << 8);
-  }
-  r.raw(magic, sizeof magic);
-  if (std::memcmp(magic, kEndMagic, sizeof magic) != 0) r.fail("corrupt file (end marker)");
+  if (cache.songs_.empty()) throw Error("cache", data.root, "no song could be decoded");
   return cache;
 }
 
 FeatureCache FeatureCache::open_or_build(const Dataset& data, const FeatureConfig& config,
                                          const std::string& cache_dir, int threads) {
-  config.validate();
-  const fs::path path = fs::path(cache_dir) / file_name(data, config);
+  const CacheBuildReport r = build_missing(data, config, cache_dir, threads);
+  FeatureCache cache = open(data, config, cache_dir);
+  // Songs that failed to decode in shards built before this run (this run's are logged).
+  if (r.n_present > 0)
+    for (std::size_t i = data.skipped.size(); i < cache.skipped_.size(); ++i)
+      spdlog::warn("skipped '{}': {}", cache.skipped_[i].rel_path, cache.skipped_[i].cause);
+  std::size_t n_other = 0;
   std::error_code ec;
-  if (fs::exists(path, ec)) {
-    try {
-      FeatureCache cache = read(path.string());
-      if (cache.config_key_ == config.key() && cache.dataset_key_ == dataset_key(data)) {
-        // Fields outside the key (train_hop_seconds) do not change the cached features.
-        cache.config_ = config;
-        spdlog::info("reusing feature cache '{}': {} songs, {} skipped", cache.path_,
-                     cache.songs_.size(), cache.skipped_.size());
-        log_skipped(cache.skipped_);
-        return cache;
-      }
-      spdlog::info("feature cache '{}' was built for other features or files; rebuilding",
-                   path.string());
-    } catch (const Error& e) {
-      spdlog::warn("{}; rebuilding", e.what());
-    }
-  } else {
-    std::size_t n_other = 0;
-    for (const fs::directory_entry& e : fs::directory_iterator(cache_dir, ec))
-      if (e.path().extension() == kExtension) ++n_other;
-    if (n_other > 0)
+  const std::vector<std::string> names = shard_names(data, config);
+  for (const fs::directory_entry& e : fs::directory_iterator(cache_dir, ec)) {
+    const fs::path& p = e.path();
+    if (p.extension() == kExtension &&
+        std::find(names.begin(), names.end(), p.filename().string()) == names.end())
+      ++n_other;
+    if (p.extension() == kOldExtension)
       spdlog::info(
-          "no feature cache for this configuration and dataset in '{}' ({} other "
-          "cache files not reused); building",
-          cache_dir, n_other);
-    else
-      spdlog::info("no feature cache in '{}'; building", cache_dir);
+          "'{}' is a feature cache of an older genrec (format 1, one file); it is not read "
+          "and can be deleted",
+          p.string());
   }
-  return build(data, config, cache_dir, threads);
+  spdlog::info(
+      "feature cache '{}': {} shards ({} reused, {} built in {:.1f} s), {} songs, {} "
+      "skipped{}",
+      cache_dir, r.n_shards, r.n_present, r.n_built, r.seconds, cache.songs_.size(),
+      cache.skipped_.size(),
+      n_other ? fmt::format("; {} shards of other features or files not used", n_other)
+              : std::string());
+  return cache;
 }
+
+FeatureCache FeatureCache::build(const Dataset& data, const FeatureConfig& config,
+                                 const std::string& cache_dir, int threads) {
+  build_missing(data, config, cache_dir, threads, ShardSelection{}, /*force=*/true);
+  return open(data, config, cache_dir);
+}
+
+void FeatureCache::load_into_memory() {
+  const std::size_t n_mels = static_cast<std::size_t>(config_.n_mels);
+  std::size_t total = 0;
+  for (const SongFeatures& s : songs_) total += s.n_frames * n_mels;
+  std::vector<std::uint16_t> memory(total);
+  std::size_t at = 0;
+  for (SongFeatures& s : songs_) {
+    std::copy(s.half, s.half + s.n_frames * n_mels, memory.data() + at);
+    s.half = memory.data() + at;
+    s.mapped = false;
+    at += s.n_frames * n_mels;
+  }
+  storage_->memory = std::move(memory);
+  storage_->files.clear();
+}
+
+std::size_t FeatureCache::n_shards() const { return storage_->files.size(); }
+std::uint64_t FeatureCache::bytes() const { return storage_->bytes; }
 
 const SongFeatures* FeatureCache::find(int song) const {
   auto it = std::lower_bound(songs_.begin(), songs_.end(), song,
@@ -440,20 +455,26 @@ void cut_segment(const SongFeatures& song, std::size_t frame_offset, const Featu
                  float* out) {
   const std::size_t n_mels = static_cast<std::size_t>(config.n_mels);
   const std::size_t fps = config.frames_per_segment();
-  if (song.half.size() != n_mels * song.n_frames)
-    throw Error("cache", song.rel_path, "features do not match n_mels of the configuration");
+  if (!song.half) throw Error("cache", song.rel_path, "no features");
   // Past the end of the song: what power_to_db gives for silence (the floor lifts it).
   const float silence_db = static_cast<float>(10.0 * std::log10(config.amin));
+  const std::size_t n_in =
+      frame_offset < song.n_frames ? std::min(fps, song.n_frames - frame_offset) : 0;
   float peak = -std::numeric_limits<float>::infinity();
-  for (std::size_t m = 0; m < n_mels; ++m) {
-    const std::uint16_t* row = song.half.data() + m * song.n_frames;
-    float* dst = out + m * fps;
-    for (std::size_t t = 0; t < fps; ++t) {
-      const std::size_t frame = frame_offset + t;
-      dst[t] = frame < song.n_frames ? half_to_float(row[frame]) : silence_db;
-      peak = std::max(peak, dst[t]);
+  const std::uint16_t* src = song.half + frame_offset * n_mels;
+  for (std::size_t t = 0; t < n_in; ++t) {  // frame-major in, band-major out
+    for (std::size_t m = 0; m < n_mels; ++m) {
+      const float v = half_to_float(src[t * n_mels + m]);
+      out[m * fps + t] = v;
+      peak = std::max(peak, v);
     }
   }
+  if (n_in < fps) {
+    for (std::size_t m = 0; m < n_mels; ++m)
+      std::fill(out + m * fps + n_in, out + (m + 1) * fps, silence_db);
+    peak = std::max(peak, silence_db);
+  }
+  if (song.mapped && n_in > 0) release_mapped_pages(src, n_in * n_mels * sizeof(std::uint16_t));
   // ref: librosa.power_to_db(top_db) with the max over this window, as for a real segment.
   const float floor_db = peak - static_cast<float>(config.top_db);
   for (std::size_t i = 0; i < n_mels * fps; ++i) out[i] = std::max(out[i], floor_db);

@@ -1,7 +1,7 @@
 #pragma once
 // The preprocessed dataset that training reads: for each song the WHOLE-CLIP log-Mel in dB
 // without the top_db floor, 10*log10(max(S, amin)) of LogMelExtractor::mel_power, stored as
-// float16, band-major [n_mels][n_frames_song]. Each song is decoded once, at build time.
+// float16, frame-major [n_frames][n_mels]. Each song is decoded once, at build time.
 //
 // Training cuts frames_per_segment-frame windows at frame offsets (cut_segment) and applies the
 // SPEC's floor (max - top_db over the cut window) at cut time. Such crops are frame-aligned: an
@@ -10,17 +10,18 @@
 // sub-frame alignment when a segment start is not a multiple of hop_length. Eval and predict
 // compute exact per-segment features from the audio instead.
 //
-// File format (little-endian), one file per (FeatureConfig::key(), dataset) pair, named
-// "features-<16 hex digits>.gcache" after a 64-bit FNV-1a hash of both, written atomically:
-//   "GENRECFC" u32 version, str config_key, str dataset_key, str root,
-//   config {i32 sample_rate, f64 segment_seconds, f64 train_hop_seconds, i32 n_fft,
-//   i32 hop_length, i32 n_mels, f64 fmin, f64 fmax, f64 top_db, f64 amin},
-//   u32 n_labels {str label}, u32 n_skipped {str rel_path, str cause},
-//   u32 n_songs {i32 song, i32 label, u64 n_samples, u64 n_frames, str rel_path},
-//   then per song n_mels*n_frames u16 (float16 bits), then "GENRECFE".
-//   (str = u32 length + bytes.)
+// On disk (cache_shard.h) the cache is a folder of shard files of a few dozen consecutive songs
+// each, named "features-<16 hex digits>.gshard" after a 64-bit FNV-1a hash of the feature
+// configuration key and the identities (path, size, mtime) of its songs, so any change of
+// features or files gives other names and a shard is never misread. Shards are written to a
+// temporary name and renamed; a build fills only the shards that are missing, so an interrupted
+// build (even kill -9) resumes where it stopped, and N processes (--shard K/N) can build
+// disjoint shards of one dataset into one folder. Training maps the shards and lets the kernel
+// take back each window's pages after it is cut, so resident memory does not grow with the
+// number of songs.
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -30,45 +31,71 @@
 namespace genrec {
 
 struct SongFeatures {
-  int song = -1;                    // index into Dataset::songs
-  int label = -1;                   // index into the labels
-  std::string rel_path;             // "<genre>/<file>"
-  std::size_t n_samples = 0;        // decoded length at config.sample_rate
-  std::size_t n_frames = 0;         // 1 + n_samples / hop_length (center=True)
-  std::vector<std::uint16_t> half;  // float16 bits of the unfloored dB, [n_mels][n_frames]
+  int song = -1;                        // index into Dataset::songs
+  int label = -1;                       // index into the labels
+  std::string rel_path;                 // Song::rel_path
+  std::size_t n_samples = 0;            // decoded length at config.sample_rate
+  std::size_t n_frames = 0;             // 1 + n_samples / hop_length (center=True)
+  const std::uint16_t* half = nullptr;  // float16 bits of the unfloored dB, [n_frames][n_mels]
+  bool mapped = false;                  // `half` points into a file mapping (pages releasable)
 };
 
-struct SkippedSong {
-  std::string rel_path;
-  std::string cause;  // the decoder's error message
+// Which shards a build makes: those with index % count == index_of (preprocess --shard K/N).
+struct ShardSelection {
+  int index = 0;
+  int count = 1;
+};
+
+struct CacheBuildReport {
+  std::size_t n_shards = 0;    // shards of the whole dataset
+  std::size_t n_selected = 0;  // of which this selection owns
+  std::size_t n_built = 0;     // built by this call
+  std::size_t n_present = 0;   // selected and already valid on disk
+  std::size_t n_songs_built = 0, n_skipped_built = 0;
+  double seconds = 0;
 };
 
 class FeatureCache {
  public:
-  // Decodes every song once (load_audio at config.sample_rate) on `threads` std::threads and
-  // writes the cache file into cache_dir (created if needed). Unreadable songs are skipped with
-  // a spdlog warning naming the file and cause, and listed in skipped().
-  // Throws genrec::Error("cache", ...) when the file cannot be written or no song decodes.
-  static FeatureCache build(const Dataset& data, const FeatureConfig& config,
-                            const std::string& cache_dir, int threads);
-  // Reuses the cache file of (config, data) when its stored keys match exactly; otherwise (no
-  // file, other keys, or a truncated/corrupt file) builds it. Logs which happened.
+  FeatureCache();
+  ~FeatureCache();
+  FeatureCache(FeatureCache&&) noexcept;
+  FeatureCache& operator=(FeatureCache&&) noexcept;
+
+  // Builds the selected shards of (data, config) that are missing or unreadable in cache_dir
+  // (all selected ones when `force`) on `threads` workers. Unreadable songs are skipped with a
+  // warning naming the file and cause, and recorded in their shard. Temporary files left by
+  // killed builds on this machine are removed. Throws genrec::Error("cache", ...) when the
+  // folder or a shard cannot be written.
+  static CacheBuildReport build_missing(const Dataset& data, const FeatureConfig& config,
+                                        const std::string& cache_dir, int threads,
+                                        ShardSelection selection = {}, bool force = false);
+  // Maps every shard of (data, config). Throws genrec::Error("cache", ...) naming the first
+  // missing or unreadable shard, or when no song has features.
+  static FeatureCache open(const Dataset& data, const FeatureConfig& config,
+                           const std::string& cache_dir);
+  // build_missing (all shards) then open; logs what it reused and built.
   static FeatureCache open_or_build(const Dataset& data, const FeatureConfig& config,
                                     const std::string& cache_dir, int threads);
-  // Reads a cache file without decoding audio. Throws genrec::Error("cache", path, cause) for a
-  // missing, truncated, corrupt or newer-version file.
-  static FeatureCache read(const std::string& path);
+  // Rebuilds every shard, then opens.
+  static FeatureCache build(const Dataset& data, const FeatureConfig& config,
+                            const std::string& cache_dir, int threads);
 
-  // The file name (no directory) used for (config, data).
-  static std::string file_name(const Dataset& data, const FeatureConfig& config);
-  // Identity of the dataset's contents: root, rel_paths, labels, file sizes and mtimes.
-  static std::string dataset_key(const Dataset& data);
+  // Copies every song's features into memory and unmaps the shards (the cache as it was before
+  // shards: faster to start reading, resident memory proportional to the dataset).
+  void load_into_memory();
+
+  // The shard file names (no directory) of (data, config), in song order.
+  static std::vector<std::string> shard_names(const Dataset& data, const FeatureConfig& config);
 
   const std::vector<SongFeatures>& songs() const { return songs_; }  // sorted by song index
   const std::vector<std::string>& labels() const { return labels_; }
   const FeatureConfig& config() const { return config_; }
+  // Songs without features: missing files (Dataset::skipped) and songs that did not decode.
   const std::vector<SkippedSong>& skipped() const { return skipped_; }
-  const std::string& path() const { return path_; }  // the cache file
+  const std::string& dir() const { return dir_; }  // the cache folder
+  std::size_t n_shards() const;
+  std::uint64_t bytes() const;  // on disk, all shards
   int n_mels() const { return config_.n_mels; }
   // nullptr when the song is absent (skipped, or not in the dataset).
   const SongFeatures* find(int song) const;
@@ -77,14 +104,13 @@ class FeatureCache {
   std::size_t n_train_segments() const;
 
  private:
+  struct Storage;
   FeatureConfig config_;
-  std::string config_key_;
-  std::string dataset_key_;
-  std::string root_;
   std::vector<std::string> labels_;
   std::vector<SongFeatures> songs_;
   std::vector<SkippedSong> skipped_;
-  std::string path_;
+  std::string dir_;
+  std::unique_ptr<Storage> storage_;  // the mappings, or the in-memory copy
 };
 
 // Frame offsets of the training windows of one song: the sample starts of
@@ -97,7 +123,8 @@ std::size_t max_frame_offset(const SongFeatures& song, const FeatureConfig& conf
 
 // Converts frames [frame_offset, frame_offset + frames_per_segment) of a cached song to float
 // and applies the floor max - top_db over that window. Frames past the end of the song read as
-// 10*log10(amin) (silence) before flooring. out: [n_mels][frames_per_segment].
+// 10*log10(amin) (silence) before flooring. out: [n_mels][frames_per_segment]. The window's
+// mapped pages are released afterwards.
 void cut_segment(const SongFeatures& song, std::size_t frame_offset, const FeatureConfig& config,
                  float* out);
 

@@ -185,6 +185,29 @@ Split fold_from_spec(const Dataset& data, const std::string& spec, const std::st
                     parse_int(args.substr(slash + 1), spec));
 }
 
+// The split the data carries: manifests' split column, FMA's set/split.
+Split column_split(const Dataset& data, const std::string& spec) {
+  Split split;
+  for (std::size_t i = 0; i < data.songs.size(); ++i) {
+    const std::string& part = data.songs[i].split;
+    const int song = static_cast<int>(i);
+    if (part == "train")
+      split.train.push_back(song);
+    else if (part == "valid")
+      split.valid.push_back(song);
+    else if (part == "test")
+      split.test.push_back(song);
+    else
+      ++split.n_unlisted;
+  }
+  if (split.n_unlisted == data.songs.size())
+    throw Error("split", spec,
+                "no song carries a split (a manifest's 'split' column or FMA's set/split)");
+  if (split.n_unlisted > 0)
+    spdlog::info("split {}: {} songs without a split value; left out", spec, split.n_unlisted);
+  return split;
+}
+
 }  // namespace
 
 Split make_split(const Dataset& data, const std::string& spec, std::uint64_t seed) {
@@ -197,8 +220,10 @@ Split make_split(const Dataset& data, const std::string& spec, std::uint64_t see
     split = list_split(data, spec, spec.substr(6));
   } else if (starts_with(spec, "fold:")) {
     split = fold_from_spec(data, spec, spec.substr(5));
+  } else if (spec == "column") {
+    split = column_split(data, spec);
   } else {
-    throw Error("split", spec, "unknown split; expected song:F/F/F, lists:DIR or fold:K/N");
+    throw Error("split", spec, "unknown split; expected song:F/F/F, lists:DIR, fold:K/N or column");
   }
   check_disjoint(split);
   return split;

@@ -11,9 +11,11 @@
 //                           Listed songs absent from the dataset are counted and ignored; songs
 //                           in no list are left out.
 //   fold:K/N                cross-validation fold K of N (0 <= K < N): see fold_split.
+//   column                  the split the data carries (Song::split: a manifest's split column,
+//                           FMA's set/split); songs without one are counted and left out.
 // PART syntax (eval --split SPEC:PART): SPEC followed by ":train", ":valid", ":test" or ":all"
-// (every song of the dataset), e.g. "song:0.8/0.1/0.1:test", "lists:DIR:test", "fold:2/5:test".
-// A missing PART means ":test"; a bare "all" means every song.
+// (every song of the dataset), e.g. "song:0.8/0.1/0.1:test", "lists:DIR:test", "fold:2/5:test",
+// "column:test". A missing PART means ":test"; a bare "all" means every song.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -26,7 +28,7 @@ namespace genrec {
 struct Split {
   std::vector<int> train, valid, test;  // indices into Dataset::songs, ascending
   std::size_t n_listed_missing = 0;     // lists:DIR only: listed songs absent from the dataset
-  std::size_t n_unlisted = 0;           // lists:DIR only: dataset songs in no list (left out)
+  std::size_t n_unlisted = 0;           // lists:DIR and column: dataset songs in no part (left out)
 };
 
 // Builds the split described by spec (syntax above). Reproducible for a given seed on every

@@ -8,10 +8,12 @@
 #include <optional>
 #include <string>
 
+#include "data/data_source.h"
+
 namespace genrec {
 
 struct TrainRequest {
-  std::string data_dir;     // any layout scan_dataset accepts
+  DataOptions data;         // one or more datasets (load_dataset)
   std::string out;          // the model file; also <out>.ckpt, <out>.metrics.jsonl
   std::string config_path;  // configs/*.toml; empty: built-in defaults
   std::string split = "song:0.8/0.1/0.1";
@@ -20,7 +22,7 @@ struct TrainRequest {
   bool resume = false;           // continue from <out>.ckpt when it exists
   bool keep_checkpoint = false;  // keep <out>.ckpt after a finished run
   int threads = 1;               // torch intra-op threads and cache-building workers
-  std::string cache_dir;         // empty: <data_dir>/.genrec-cache
+  std::string cache_dir;         // empty: .genrec-cache in the first dataset's folder
   std::string command_line;      // recorded in the model file
   std::string name;              // model name; empty: file stem of `out`
 };

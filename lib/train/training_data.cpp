@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "audio/error.h"
+#include "data/data_source.h"
 #include "data/split.h"
 
 namespace genrec {
@@ -20,18 +21,19 @@ std::vector<int> with_features(const FeatureCache& cache, const std::vector<int>
 }  // namespace
 
 TrainingData prepare_training_data(const TrainRequest& req, const RunConfig& config, int threads) {
-  Dataset data = scan_dataset(req.data_dir);
+  Dataset data = load_dataset(req.data);
   const Split split = make_split(data, req.split, req.seed);
   check_disjoint(split);
   const std::string cache_dir =
-      req.cache_dir.empty() ? (std::filesystem::path(req.data_dir) / ".genrec-cache").string()
-                            : req.cache_dir;
+      req.cache_dir.empty()
+          ? (std::filesystem::path(first_source_dir(req.data)) / ".genrec-cache").string()
+          : req.cache_dir;
   FeatureCache cache = FeatureCache::open_or_build(data, config.features, cache_dir, threads);
   std::vector<int> train = with_features(cache, split.train);
   std::vector<int> valid = with_features(cache, split.valid);
   std::vector<int> test = with_features(cache, split.test);
   if (train.empty())
-    throw Error("train", req.data_dir, "no training songs in split '" + req.split + "'");
+    throw Error("train", describe(req.data), "no training songs in split '" + req.split + "'");
   spdlog::info("train: {} songs ({} valid, {} test, {} skipped), {} labels, {} threads",
                train.size(), valid.size(), test.size(), cache.skipped().size(),
                cache.labels().size(), threads);
