@@ -19,6 +19,7 @@
 #include "data/half.h"
 #include "data/split.h"
 #include "data/synth.h"
+#include "test_files.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
@@ -26,14 +27,10 @@ using namespace genrec;
 
 namespace {
 
-void write_file(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
+using test::write_file;
 
 void write_tone(const fs::path& p, double hz, double seconds = 0.5) {
-  fs::create_directories(p.parent_path());
-  write_wav(p.string(), test::tone(hz, seconds), 22050);
+  test::write_tone_file(p.string(), hz, seconds);
 }
 
 // An in-memory dataset: counts[g] songs in genre g.

@@ -20,6 +20,7 @@
 #include "data/split.h"
 #include "data/synth.h"
 #include "process_util.h"
+#include "test_files.h"
 #include "test_util.h"
 
 namespace fs = std::filesystem;
@@ -27,15 +28,9 @@ using namespace genrec;
 
 namespace {
 
-void write_text(const fs::path& p, const std::string& text) {
-  fs::create_directories(p.parent_path());
-  std::ofstream(p, std::ios::binary) << text;
-}
+void write_text(const fs::path& p, const std::string& text) { test::write_file(p.string(), text); }
 
-void write_tone(const fs::path& p, double hz, double seconds = 1.0) {
-  fs::create_directories(p.parent_path());
-  write_wav(p.string(), test::tone(hz, seconds), 22050);
-}
+void write_tone(const fs::path& p, double hz) { test::write_tone_file(p.string(), hz, 1.0); }
 
 // The message of the genrec::Error that f throws ("" when it throws none).
 template <typename F>
