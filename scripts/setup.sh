@@ -9,7 +9,7 @@ PACKAGES=(
   libtorch-dev libopenblas0-pthread
   libsndfile1-dev libsoxr-dev libkissfft-dev libpng-dev libcairo2-dev fonts-dejavu-core
   libcli11-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev libtomlplusplus-dev libcsv-dev
-  libgtest-dev
+  libgtest-dev parallel
 )
 
 missing=()
