@@ -9,7 +9,8 @@
 # Usage: scripts/bench_cache.sh [SIZES...]   (default "200 2000")
 #   env: BUILD_DIR (build), WORK (a folder to keep the datasets in; default a temporary one,
 #        removed at the end), THREADS (2, for train), CROPS (4 windows per song in the epoch),
-#        DATA (gtzan-mini for step 4; ../shared/data/gtzan-mini)
+#        DATA (gtzan-mini for step 4; ../shared/data/gtzan-mini), SPEED (1; 0 skips step 4)
+# With WORK kept, datasets already there are reused and the RSS ratio uses earlier sizes' runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=("${@:-200 2000}")
@@ -54,15 +55,17 @@ for n in "${SIZES[@]}"; do
     --config "$WORK/bench.toml" --epochs 1 --split song:0.9/0.1/0 --out "$WORK/m$n.genrec" \
     > /dev/null 2> "$WORK/time$n.log" || { tail -5 "$WORK/time$n.log" >&2; exit 1; }
   RSS[$n]=$(max_rss_mb "$WORK/time$n.log")
+  echo "${RSS[$n]}" > "$WORK/rss$n"
   printf "%6d %12s %16s %14.1f %14.0f %12s\n" "$songs" "$synth_s" "$pre_s" \
     "$(awk -v s="$songs" -v t="$pre_s" 'BEGIN {print s / t}')" \
     "$(awk -v b="$bytes" -v s="$songs" 'BEGIN {print b / s}')" "${RSS[$n]}"
 done
-if [ -n "${RSS[200]:-}" ] && [ -n "${RSS[2000]:-}" ]; then
-  awk -v a="${RSS[200]}" -v b="${RSS[2000]}" \
+if [ -f "$WORK/rss200" ] && [ -f "$WORK/rss2000" ]; then
+  awk -v a="$(cat "$WORK/rss200")" -v b="$(cat "$WORK/rss2000")" \
     'BEGIN {printf "RSS(2000) / RSS(200) = %.2f (target <= 1.2)\n", b / a}'
 fi
 
+[ "${SPEED:-1}" = 0 ] && exit 0
 echo "== training speed: mapped shards vs. the cache read into memory ($DATA, $THREADS threads)"
 if [ ! -d "$DATA" ]; then
   echo "no dataset at $DATA; using the first synthetic one"
