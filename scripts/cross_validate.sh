@@ -12,7 +12,7 @@
 #   env: BUILD_DIR (build), THREADS (2), SEED (42), CONFIG (configs/default.toml), OUT_DIR (temp),
 #        GENREC (a genrec binary to use instead of building BUILD_DIR/bin/genrec),
 #        JOBS (1: folds run one after another; 2: two folds at a time, e.g. with THREADS=1),
-#        ONLY (fold indices to run, e.g. "0 1 3"; default all)
+#        ONLY (fold indices to run, e.g. "0 1 3"; default all), QUIET (1: no progress line)
 # A fold's result depends on SEED and THREADS only, not on JOBS or on which other folds run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -63,16 +63,33 @@ run_fold() {
   echo "$k $n $song $seg $seconds" > "$OUT_DIR/fold$k.result"
 }
 
+# Folds done so far, their rate and the time left, on stderr when it is a terminal (as genrec's
+# own progress bars); QUIET=1 turns it off.
+progress() {  # DONE TOTAL START_SECONDS
+  [ -t 2 ] && [ -z "${QUIET:-}" ] || return 0
+  awk -v d="$1" -v n="$2" -v s="$3" -v now="$(date +%s.%N)" 'BEGIN {
+    r = d / (now - s); left = (n - d) / r
+    printf "\r\033[2Kcross-validation: %d/%d folds  %.2f folds/min  ETA %d:%02d", d, n, 60 * r, left / 60, left % 60
+  }' >&2
+}
+
 # The cache is built once, before folds may run side by side.
 "$GENREC" --log-level warn preprocess "${DATA_ARGS[@]}" --cache "$CACHE" --config "$CONFIG" >&2
 PIDS=()
+START=$(date +%s.%N)
 for k in $ONLY; do
   while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do sleep 1; done
   run_fold "$k" &
   PIDS+=($!)
 done
 FAILED=0
-for p in "${PIDS[@]}"; do wait "$p" || FAILED=1; done
+DONE=0
+for p in "${PIDS[@]}"; do
+  wait "$p" || FAILED=1
+  DONE=$((DONE + 1))
+  progress "$DONE" "${#PIDS[@]}" "$START"
+done
+[ -t 2 ] && [ -z "${QUIET:-}" ] && printf '\r\033[2K' >&2
 [ $FAILED = 0 ] || exit 1
 RESULTS=()
 for k in $ONLY; do

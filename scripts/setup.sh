@@ -10,6 +10,7 @@ PACKAGES=(
   libsndfile1-dev libsoxr-dev libkissfft-dev libpng-dev libcairo2-dev fonts-dejavu-core
   libcli11-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev libtomlplusplus-dev libcsv-dev
   libgtest-dev parallel
+  zsh  # the completion test checks the generated zsh script
 )
 
 missing=()

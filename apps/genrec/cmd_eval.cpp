@@ -14,6 +14,7 @@
 #include "model/genre_model.h"
 #include "model/install_paths.h"
 #include "model/output_file.h"
+#include "progress_bar.h"
 #include "report/confusion_plot.h"
 
 namespace genrec::cli {
@@ -70,7 +71,11 @@ void run_eval(const EvalOptions& o, const GlobalOptions& g) {
                data.skipped.empty() ? std::string()
                                     : fmt::format("; {} listed songs skipped (file not found)",
                                                   data.skipped.size()));
-  const EvalResult r = evaluate(model, data, part, PredictOptions{}, g.resolved_threads());
+  ProgressBar bar(g.quiet, "songs");
+  const EvalResult r =
+      evaluate(model, data, part, PredictOptions{}, g.resolved_threads(),
+               [&bar](std::size_t done, std::size_t total) { bar.update("eval", done, total); });
+  bar.clear();
   // With the image on stdout, the report moves to stderr so that stdout stays one file.
   std::ostream& report = plot && plot->to_stdout() ? std::cerr : std::cout;
   if (o.format == "json") {
@@ -100,12 +105,12 @@ void setup_eval(CLI::App& app, const GlobalOptions& global) {
       "defaults to test)\n"
       "Example: genrec eval --model m.genrec --data ~/gtzan --split lists:splits:test "
       "--plot cm.png");
-  cmd->add_option("--model", opt->model, "Model file (default: the shipped model)");
+  cmd->add_option("-m,--model", opt->model, kModelHelp);
   add_data_options(cmd, opt->data);
   cmd->add_option("--split", opt->split, "Which songs to evaluate: SPEC:PART or all");
   cmd->add_option("--seed", opt->seed, "Split seed (default: the model's training seed)")
       ->each([opt](const std::string&) { opt->seed_given = true; });
-  cmd->add_option("--format", opt->format, "text|json|csv")
+  cmd->add_option("-f,--format", opt->format, "text|json|csv")
       ->check(CLI::IsMember({"text", "json", "csv"}));
   cmd->add_option("--plot", opt->plot,
                   "Draw the song confusion matrix to FILE.png, FILE.svg, FILE.pdf, or - (PNG on "

@@ -10,6 +10,7 @@
 #include "audio/input_list.h"
 #include "commands.h"
 #include "features/batch.h"
+#include "progress_bar.h"
 
 namespace genrec::cli {
 namespace {
@@ -19,7 +20,7 @@ struct FeaturesOptions {
   double segment_seconds = 0.0;
 };
 
-void run_features(const FeaturesOptions& o, int threads) {
+void run_features(const FeaturesOptions& o, int threads, bool quiet) {
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<std::string> files = expand_inputs(o.inputs, std::cin);
   if (files.empty()) throw Error("features", "input", "no audio files found");
@@ -33,7 +34,11 @@ void run_features(const FeaturesOptions& o, int threads) {
   FeatureBatchOptions options;
   options.segment_seconds = o.segment_seconds;
   options.threads = threads;
-  const std::vector<FileFeatures> results = batch_features(files, options);
+  ProgressBar bar(quiet, "files");
+  const std::vector<FileFeatures> results = batch_features(
+      files, options,
+      [&bar](std::size_t done, std::size_t total) { bar.update("features", done, total); });
+  bar.clear();
 
   std::vector<FeatureRow> rows;
   std::size_t failed = 0;
@@ -66,14 +71,15 @@ void setup_features(CLI::App& app, const GlobalOptions& global) {
       "Example: genrec features gtzan/genres_original --out features_30_sec.csv\n"
       "         find music -name '*.mp3' | genrec features - --out songs.csv --segment-seconds 3");
   cmd->add_option("input", opt->inputs, "Audio files, directories (recursive) or - (list on stdin)")
+      ->default_str("")
       ->required();
-  cmd->add_option("--out", opt->out, "Output CSV file (- for stdout)")
+  cmd->add_option("-o,--out", opt->out, "Output CSV file (- for stdout)")
       ->required()
       ->check(output_file_check({"csv"}));
   cmd->add_option("--segment-seconds", opt->segment_seconds,
                   "One row per piece of this many seconds (0 = one row per file)")
       ->check(CLI::Range(0.0, 3600.0));
-  cmd->callback([opt, &global] { run_features(*opt, global.resolved_threads()); });
+  cmd->callback([opt, &global] { run_features(*opt, global.resolved_threads(), global.quiet); });
 }
 
 }  // namespace genrec::cli

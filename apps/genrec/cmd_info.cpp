@@ -33,8 +33,8 @@ void setup_info(CLI::App& app, const GlobalOptions&) {
   cmd->footer(
       "Without --model, the model shipped with genrec is described.\n"
       "Example: genrec info --model gtzan.genrec --format json");
-  cmd->add_option("--model", opt->model, "Model file (default: the shipped model)");
-  cmd->add_option("--format", opt->format, "text|json")
+  cmd->add_option("-m,--model", opt->model, kModelHelp);
+  cmd->add_option("-f,--format", opt->format, "text|json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   cmd->callback([opt] { run_info(*opt); });

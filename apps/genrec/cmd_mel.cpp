@@ -39,7 +39,7 @@ void setup_mel(CLI::App& app, const GlobalOptions&) {
       "mel", "Draw the log-Mel spectrogram of a file with time, frequency and dB axes");
   cmd->footer("Example: genrec mel song.mp3 --out song.png --start 30 --seconds 10");
   cmd->add_option("input", opt->input, "Audio file")->required();
-  cmd->add_option("--out", opt->out,
+  cmd->add_option("-o,--out", opt->out,
                   "Output image: FILE.png, FILE.svg, FILE.pdf or - (PNG on stdout)")
       ->required()
       ->check(output_file_check(kImageFormats));

@@ -43,7 +43,7 @@ void setup_serve(CLI::App& app, const GlobalOptions& global) {
   cmd->footer(
       "Example: genrec serve --port 8080, then open http://127.0.0.1:8080/ or\n"
       "  curl -F file=@song.mp3 http://127.0.0.1:8080/api/predict");
-  cmd->add_option("--model", opt->model, "Model file (default: the shipped model)");
+  cmd->add_option("-m,--model", opt->model, kModelHelp);
   cmd->add_option("--host", opt->server.host,
                   "Address to listen on (0.0.0.0 exposes the server to the network)")
       ->capture_default_str();

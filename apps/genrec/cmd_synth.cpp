@@ -35,7 +35,7 @@ void setup_synth(CLI::App& app, const GlobalOptions&) {
       genres +
       ". They differ in tempo, rhythm, timbre, pitch range and noise level and are randomised "
       "per song (seeded).\nExample: genrec synth --out /tmp/synth --per-genre 20 --seconds 30");
-  cmd->add_option("--out", opt->out, "Output directory")->required();
+  cmd->add_option("-o,--out", opt->out, "Output directory")->required();
   cmd->add_option("--per-genre", opt->synth.per_genre, "Songs per genre")
       ->capture_default_str()
       ->check(CLI::Range(1, 100000));

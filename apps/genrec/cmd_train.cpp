@@ -23,9 +23,9 @@ std::string data_arguments(const DataOptions& d) {
 
 void run_train(TrainRequest request, const GlobalOptions& global) {
   request.threads = global.resolved_threads();
-  ProgressBar bar;
+  ProgressBar bar(global.quiet, "batches");
   TrainCallbacks callbacks;
-  if (bar.enabled() && !global.quiet) {
+  if (bar.enabled()) {
     callbacks.on_batch = [&bar](int epoch, std::size_t batch, std::size_t n_batches, double loss) {
       bar.update(fmt::format("epoch {}", epoch), batch, n_batches,
                  fmt::format("loss {:.4f}", loss));
@@ -33,6 +33,7 @@ void run_train(TrainRequest request, const GlobalOptions& global) {
   }
   callbacks.on_epoch = [&bar](const EpochMetrics& m) {
     bar.clear();
+    bar.restart();
     const std::string valid = m.has_valid
                                   ? fmt::format("valid loss {:.4f} seg {} song {}", m.valid_loss,
                                                 percent(m.valid_seg_acc), percent(m.valid_song_acc))
@@ -71,7 +72,7 @@ void setup_train(CLI::App& app, const GlobalOptions& global) {
       "         genrec train --data fma_metadata/tracks.csv --audio fma_small --split column "
       "--out fma.genrec");
   add_data_options(cmd, req->data);
-  cmd->add_option("--out", req->out, "Output model file")->required();
+  cmd->add_option("-o,--out", req->out, "Output model file")->required();
   cmd->add_option("--config", req->config_path, "TOML config ([features], [model], [train])")
       ->check(CLI::ExistingFile);
   cmd->add_option("--split", req->split,
@@ -83,6 +84,7 @@ void setup_train(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--seed", req->seed, "Random seed (split, weights, crops, masks, dropout)")
       ->capture_default_str();
   cmd->add_flag("--resume", req->resume, "Continue from M.ckpt after an interruption");
+  cmd->add_flag("--force", req->force, "Overwrite M when it exists (refused otherwise)");
   cmd->add_flag("--keep-checkpoint", req->keep_checkpoint, "Keep M.ckpt after the run");
   cmd->add_option("--cache", req->cache_dir,
                   "Feature cache directory (default: .genrec-cache in the first --data's folder)");

@@ -19,6 +19,10 @@ struct GlobalOptions {
 // extension or a missing folder is a usage error before any work (model/output_file.h).
 CLI::Validator output_file_check(const std::vector<std::string>& formats);
 
+// The --model help of every command that reads a model (see model/install_paths.h).
+inline constexpr const char* kModelHelp =
+    "Model file (default: $GENREC_MODEL, else the model installed with genrec)";
+
 // Thrown by a command whose inputs partly failed after printing its results: exit code 1.
 struct PartialFailure {};
 
@@ -31,5 +35,8 @@ void setup_preprocess(CLI::App& app, const GlobalOptions& global);
 void setup_serve(CLI::App& app, const GlobalOptions& global);
 void setup_predict(CLI::App& app, const GlobalOptions& global);
 void setup_eval(CLI::App& app, const GlobalOptions& global);
+// Both read the whole app: register them after every other command.
+void setup_completion(CLI::App& app);
+void setup_manpage(CLI::App& app);
 
 }  // namespace genrec::cli

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <iterator>
+#include <sstream>
+
+#include "audio/error.h"
 
 namespace genrec {
 
@@ -15,13 +19,35 @@ bool has_audio_extension(const std::string& path) {
   return std::any_of(std::begin(kExt), std::end(kExt), [&](const char* e) { return ext == e; });
 }
 
-std::vector<std::string> expand_inputs(const std::vector<std::string>& args, std::istream& list) {
+bool looks_like_audio(const std::string& head) {
+  // Every container libsndfile reads has a NUL within its first bytes (chunk sizes, version
+  // fields); MPEG audio without a tag starts with an 11-bit frame sync. A list of paths has
+  // neither.
+  if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0xFF &&
+      (static_cast<unsigned char>(head[1]) & 0xE0) == 0xE0)
+    return true;
+  return head.find('\0') != std::string::npos;
+}
+
+std::vector<std::string> expand_inputs(const std::vector<std::string>& args, std::istream& list,
+                                       std::vector<std::uint8_t>* stdin_audio) {
   namespace fs = std::filesystem;
   std::vector<std::string> out;
   for (const std::string& a : args) {
     std::error_code ec;
     if (a == "-") {
-      for (std::string line; std::getline(list, line);) {
+      const std::string all{std::istreambuf_iterator<char>(list), std::istreambuf_iterator<char>()};
+      if (looks_like_audio(all.substr(0, 4096))) {
+        if (!stdin_audio)
+          throw Error("input", "-",
+                      "standard input holds audio, but this command reads a list of paths "
+                      "there; pass the audio file's name instead");
+        stdin_audio->assign(all.begin(), all.end());
+        out.push_back(a);
+        continue;
+      }
+      std::istringstream lines(all);
+      for (std::string line; std::getline(lines, line);) {
         while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
         if (!line.empty()) out.push_back(line);
       }

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 
+#include "genrec_version.h"
 #include "model/genre_model.h"
 
 namespace genrec {
@@ -54,7 +55,8 @@ nlohmann::json eval_json(const EvalResult& r) {
           {"n_songs", r.songs.total()},
           {"n_segments", r.segments.total()},
           {"failed", r.failed},
-          {"skipped_unknown_genre", r.n_skipped_labels}};
+          {"skipped_unknown_genre", r.n_skipped_labels},
+          {"genrec_version", kVersion}};
 }
 
 }  // namespace genrec

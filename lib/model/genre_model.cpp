@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "audio/error.h"
+#include "genrec_version.h"
 #include "model/cnn_config.h"
 #include "model/cnn_inference.h"
 #include "model/feature_config_json.h"
@@ -90,6 +91,7 @@ nlohmann::json GenreModel::describe() const {
                 {"frames", info_.features.frames_per_segment()},
                 {"unit", "dB log-Mel, normalised per band inside the model"}};
   if (!source_path_.empty()) j["file"] = source_path_;
+  j["genrec_version"] = kVersion;
   return j;
 }
 

@@ -33,6 +33,7 @@ void write_model_description(std::ostream& out, const nlohmann::json& d) {
   line("name", d.value("name", std::string("-")));
   if (d.contains("file")) line("file", d.at("file").get<std::string>());
   line("format", "genrec model file, version " + std::to_string(d.value("format_version", 0)));
+  line("read by", "genrec " + d.value("genrec_version", std::string("-")));
   std::string labels;
   for (const auto& l : d.value("labels", nlohmann::json::array()))
     labels += (labels.empty() ? "" : ", ") + l.get<std::string>();

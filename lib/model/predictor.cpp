@@ -101,13 +101,19 @@ Prediction predict_bytes(const GenreModel& model, std::vector<std::uint8_t> byte
 
 void predict_files(const GenreModel& model, const std::vector<std::string>& paths,
                    const PredictOptions& options, int threads,
-                   const std::function<void(const Prediction&)>& emit) {
+                   const std::function<void(const Prediction&)>& emit,
+                   const std::vector<std::uint8_t>& stdin_audio) {
   threads = std::max(1, threads);
   const int workers = static_cast<int>(std::min<std::size_t>(threads, paths.size()));
   PredictOptions per_file = options;
   per_file.threads = workers > 1 ? 1 : threads;
+  auto predict_one = [&](const std::string& path) {
+    if (path == "-" && !stdin_audio.empty())
+      return predict_bytes(model, stdin_audio, path, per_file);
+    return predict_file(model, path, per_file);
+  };
   if (workers <= 1) {
-    for (const std::string& p : paths) emit(predict_file(model, p, per_file));
+    for (const std::string& p : paths) emit(predict_one(p));
     return;
   }
   std::vector<std::optional<Prediction>> done(paths.size());
@@ -116,7 +122,7 @@ void predict_files(const GenreModel& model, const std::vector<std::string>& path
   std::atomic<std::size_t> next{0};
   auto work = [&] {
     for (std::size_t i; (i = next.fetch_add(1)) < paths.size();) {
-      Prediction p = predict_file(model, paths[i], per_file);
+      Prediction p = predict_one(paths[i]);
       std::lock_guard<std::mutex> lock(mu);
       done[i] = std::move(p);
       ready.notify_one();

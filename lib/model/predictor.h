@@ -30,9 +30,11 @@ Prediction predict_bytes(const GenreModel& model, std::vector<std::uint8_t> byte
 
 // Classifies many files with `threads` workers (files in parallel, one network thread each,
 // when there are several; a single file gets all threads), calling `emit` in input order from
-// this thread. options.threads is not used.
+// this thread. options.threads is not used. A path "-" is classified from `stdin_audio` when
+// that is not empty (audio piped into `genrec predict -`).
 void predict_files(const GenreModel& model, const std::vector<std::string>& paths,
                    const PredictOptions& options, int threads,
-                   const std::function<void(const Prediction&)>& emit);
+                   const std::function<void(const Prediction&)>& emit,
+                   const std::vector<std::uint8_t>& stdin_audio = {});
 
 }  // namespace genrec

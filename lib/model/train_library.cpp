@@ -2,12 +2,20 @@
 
 #include <dlfcn.h>
 
+#include <filesystem>
+
 #include "audio/error.h"
 #include "model/install_paths.h"
 
 namespace genrec {
 
 TrainResult train_with_library(const TrainRequest& request, const TrainCallbacks& callbacks) {
+  // Checked before any work: a finished model is never replaced by accident. Resuming its own
+  // checkpoint is the continuation of the run that will write it.
+  std::error_code ec;
+  const bool resuming = request.resume && std::filesystem::exists(checkpoint_path(request.out), ec);
+  if (!request.force && !resuming && std::filesystem::exists(request.out, ec))
+    throw Error("train", request.out, "already exists; pass --force to overwrite it");
   const std::string path = training_library_path();
   // Never closed: LibTorch registers global state that must outlive the process's last use.
   void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);

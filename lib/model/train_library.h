@@ -8,12 +8,14 @@ namespace genrec {
 
 // The symbol the training library exports; its signature is TrainEntryFn. The suffix changes
 // whenever TrainRequest, TrainCallbacks or TrainResult change, so a stale library is refused.
-inline constexpr const char* kTrainEntrySymbol = "genrec_train_entry_v2";
+inline constexpr const char* kTrainEntrySymbol = "genrec_train_entry_v3";
 using TrainEntryFn = void (*)(const TrainRequest* request, const TrainCallbacks* callbacks,
                               TrainResult* result);
 
 // Loads the training library (training_library_path()) and runs its trainer. Throws
-// genrec::Error("train", library, cause) when it cannot be loaded, and whatever training throws.
+// genrec::Error("train", out, ...) first when the model file exists (unless request.force, or
+// request.resume with its checkpoint there), genrec::Error("train", library, cause) when the
+// library cannot be loaded, and whatever training throws.
 TrainResult train_with_library(const TrainRequest& request, const TrainCallbacks& callbacks);
 
 }  // namespace genrec

@@ -20,6 +20,7 @@ struct TrainRequest {
   std::uint64_t seed = 42;       // split, initialisation, dropout, crops, masks
   int epochs = 0;                // > 0 overrides [train] epochs
   bool resume = false;           // continue from <out>.ckpt when it exists
+  bool force = false;            // overwrite an existing <out>
   bool keep_checkpoint = false;  // keep <out>.ckpt after a finished run
   int threads = 1;               // torch intra-op threads and cache-building workers
   std::string cache_dir;         // empty: .genrec-cache in the first dataset's folder

@@ -17,7 +17,8 @@
 namespace genrec {
 namespace {
 
-constexpr std::size_t kSegmentTop = 3;
+// Each segment's likeliest genres, for the page's hover details.
+constexpr int kSegmentTop = 3;
 constexpr const char* kFormats = "WAV, FLAC, MP3, OGG/Vorbis, Opus, AIFF or AU";
 
 ApiReply error_reply(int status, const std::string& name, const std::string& message,
@@ -82,25 +83,6 @@ Image fit_width(const Image& in, int max_width) {
   return out;
 }
 
-// Extra field for the page's hover details: each segment's three likeliest genres.
-void add_segment_tops(const Prediction& p, const std::vector<std::string>& labels,
-                      nlohmann::json& body) {
-  nlohmann::json& segments = body["segments"];
-  for (std::size_t s = 0; s < p.segments.size() && s < segments.size(); ++s) {
-    const std::vector<float>& probs = p.segments[s].probs;
-    std::vector<std::size_t> order(probs.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    const std::size_t k = std::min<std::size_t>(kSegmentTop, order.size());
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k), order.end(),
-                      [&](std::size_t a, std::size_t b) { return probs[a] > probs[b]; });
-    nlohmann::json top = nlohmann::json::array();
-    for (std::size_t i = 0; i < k; ++i)
-      top.push_back(
-          {{"genre", labels.at(order[i])}, {"p", std::round(probs[order[i]] * 1e4) / 1e4}});
-    segments[s]["top"] = std::move(top);
-  }
-}
-
 }  // namespace
 
 int decode_error_status(const std::string& message) {
@@ -140,9 +122,9 @@ ApiReply analyse_upload(const GenreModel& model, std::vector<std::uint8_t> bytes
   const int n_labels = static_cast<int>(model.info().labels.size());
   format.top_k = options.top_k > 0 ? std::min(options.top_k, n_labels) : n_labels;
   format.with_segments = options.segments;
+  format.segment_top_k = kSegmentTop;
   reply.status = 200;
   reply.body = prediction_json(prediction, model.info().labels, format);
-  if (options.segments) add_segment_tops(prediction, model.info().labels, reply.body);
   if (options.spectrogram) {
     SpectrogramReply s = render_upload_spectrogram(features, std::move(copy), name, options);
     if (s.png.empty()) return s.error;

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# `cpack -G DEB`: the package holds the install rules' files and Depends from dpkg-shlibdeps.
+# In CI (CI=true, a throwaway Debian 12 machine where we are root), it is also installed with
+# `apt-get install ./genrec_*.deb`, `genrec --version` runs from /usr/bin, and it is removed.
+# Usage: tests/package_test.sh BUILD_DIR
+set -euo pipefail
+build=$(cd "$1" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+(cd "$tmp" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$tmp" >/dev/null)
+deb=$(ls "$tmp"/genrec_*.deb)
+depends=$(dpkg-deb -f "$deb" Depends)
+echo "Depends: $depends"
+for lib in libsndfile1 libsoxr0 libtorch; do
+  echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib"
+done
+contents=$(dpkg-deb -c "$deb")
+for f in ./usr/bin/genrec ./usr/lib/genrec/libgenrec_train.so \
+         ./usr/share/genrec/models/genrec-gtzan-mini.genrec ./usr/share/man/man1/genrec.1 \
+         ./usr/share/bash-completion/completions/genrec ./usr/share/zsh/vendor-completions/_genrec; do
+  echo "$contents" | grep -q " $f\$" || fail "$f not in $(basename "$deb")"
+done
+
+if [ "${CI:-}" != "true" ]; then
+  echo "$(basename "$deb") checked; installing it is done with CI=true only (it changes /usr)"
+  exit 0
+fi
+dpkg-query -W genrec >/dev/null 2>&1 && fail "genrec is already installed on this machine"
+export DEBIAN_FRONTEND=noninteractive
+apt-get install -y -qq "$deb" >/dev/null
+trap 'apt-get remove -y -qq genrec >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+version=$(cd / && genrec --version)
+[ "$(command -v genrec)" = /usr/bin/genrec ] || fail "genrec is not /usr/bin/genrec"
+[ "$version" = "genrec $(dpkg-deb -f "$deb" Version)" ] || fail "version '$version'"
+(cd / && genrec info >/dev/null) || fail "installed genrec does not find its model"
+apt-get remove -y -qq genrec >/dev/null
+[ ! -e /usr/bin/genrec ] || fail "apt-get remove left /usr/bin/genrec"
+echo "installed, ran ($version) and removed $(basename "$deb")"
