@@ -27,14 +27,18 @@ if [ "${CI:-}" != "true" ]; then
   echo "$(basename "$deb") checked; installing it is done with CI=true only (it changes /usr)"
   exit 0
 fi
-dpkg-query -W genrec >/dev/null 2>&1 && fail "genrec is already installed on this machine"
+installed() { dpkg-query -W -f='${Status}' genrec 2>/dev/null | grep -q "install ok installed"; }
+installed && fail "genrec is already installed on this machine"
 export DEBIAN_FRONTEND=noninteractive
 apt-get install -y -qq "$deb" >/dev/null
-trap 'apt-get remove -y -qq genrec >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+trap 'apt-get purge -y -qq genrec >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
 version=$(cd / && genrec --version)
 [ "$(command -v genrec)" = /usr/bin/genrec ] || fail "genrec is not /usr/bin/genrec"
 [ "$version" = "genrec $(dpkg-deb -f "$deb" Version)" ] || fail "version '$version'"
 (cd / && genrec info >/dev/null) || fail "installed genrec does not find its model"
 apt-get remove -y -qq genrec >/dev/null
+installed && fail "apt-get remove left genrec installed"
 [ ! -e /usr/bin/genrec ] || fail "apt-get remove left /usr/bin/genrec"
+[ ! -e /usr/share/genrec ] || fail "apt-get remove left /usr/share/genrec"
+apt-get purge -y -qq genrec >/dev/null
 echo "installed, ran ($version) and removed $(basename "$deb")"
