@@ -13,7 +13,7 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 deb=$(ls "$tmp"/genrec_*.deb)
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for lib in libsndfile1 libsoxr0 libtorch; do
+for lib in libsndfile1 libsoxr0 libtorch libcairo2 fonts-dejavu-core; do
   echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib"
 done
 contents=$(dpkg-deb -c "$deb")
