@@ -103,8 +103,9 @@ TEST(PredictFormat, JsonMatchesSpecShape) {
   bad.file = "x.txt";
   bad.error = "decode: 'x.txt': unknown format";
   nlohmann::json e = prediction_json(bad, {"a"}, o);
-  EXPECT_EQ(e.size(), 2u);
+  EXPECT_EQ(e.size(), 3u);  // file, error, genrec_version
   EXPECT_EQ(e["error"], bad.error);
+  EXPECT_TRUE(e["genrec_version"].is_string());
 }
 
 TEST(PredictFormat, CsvHasHeaderAndQuotes) {
