@@ -21,9 +21,9 @@ struct TrainingData {
   int n_labels() const { return static_cast<int>(cache.labels().size()); }
 };
 
-// Loads request.data (load_dataset), splits it by song (request.split, request.seed), opens or builds the
-// feature cache with `threads` workers and measures the band statistics. Throws genrec::Error
-// for a bad dataset or split, or one without training songs.
+// Loads request.data (load_dataset), splits it by song (request.split, request.seed), opens or
+// builds the feature cache with `threads` workers and measures the band statistics. Throws
+// genrec::Error for a bad dataset or split, or one without training songs.
 TrainingData prepare_training_data(const TrainRequest& request, const RunConfig& config,
                                    int threads);
 
