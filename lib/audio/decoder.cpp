@@ -11,6 +11,7 @@
 #include <system_error>
 
 #include "audio/error.h"
+#include "audio/sndfile_memory.h"
 
 namespace genrec {
 namespace {
@@ -18,34 +19,6 @@ namespace {
 constexpr int kMinRate = 1000;
 constexpr int kMaxRate = 768000;
 constexpr int kMaxChannels = 64;
-
-// libsndfile virtual I/O over a byte buffer owned by Decoder::Impl.
-struct MemoryFile {
-  std::vector<std::uint8_t> bytes;
-  sf_count_t pos = 0;
-};
-
-sf_count_t mem_length(void* user) { return static_cast<MemoryFile*>(user)->bytes.size(); }
-
-sf_count_t mem_seek(sf_count_t offset, int whence, void* user) {
-  auto* m = static_cast<MemoryFile*>(user);
-  sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? m->pos : mem_length(user);
-  sf_count_t target = base + offset;
-  if (target < 0) return -1;
-  m->pos = std::min<sf_count_t>(target, mem_length(user));
-  return m->pos;
-}
-
-sf_count_t mem_read(void* dst, sf_count_t count, void* user) {
-  auto* m = static_cast<MemoryFile*>(user);
-  sf_count_t n = std::max<sf_count_t>(0, std::min(count, mem_length(user) - m->pos));
-  if (n > 0) std::memcpy(dst, m->bytes.data() + m->pos, static_cast<std::size_t>(n));
-  m->pos += n;
-  return n;
-}
-
-sf_count_t mem_write(const void*, sf_count_t, void*) { return 0; }
-sf_count_t mem_tell(void* user) { return static_cast<MemoryFile*>(user)->pos; }
 
 std::string format_name(int format) {
   SF_FORMAT_INFO fi{};
@@ -78,8 +51,8 @@ constexpr const char* kTextCause = "not an audio file (it looks like text)";
 struct Decoder::Impl {
   std::string name;
   AudioInfo info;
-  std::unique_ptr<MemoryFile> memory;  // set for open_memory; must outlive the handle
-  SF_VIRTUAL_IO vio{mem_length, mem_seek, mem_read, mem_write, mem_tell};
+  std::unique_ptr<SndfileMemory> memory;  // set for open_memory; must outlive the handle
+  SF_VIRTUAL_IO vio = sndfile_memory_io();
   SNDFILE* sf = nullptr;
   std::vector<float> interleaved;
 
@@ -132,7 +105,7 @@ Decoder Decoder::open_memory(std::vector<std::uint8_t> bytes, const std::string&
   if (looks_like_text(bytes.data(), bytes.size())) throw Error("decode", name, kTextCause);
   auto impl = std::make_unique<Impl>();
   impl->name = name;
-  impl->memory = std::make_unique<MemoryFile>();
+  impl->memory = std::make_unique<SndfileMemory>();
   impl->memory->bytes = std::move(bytes);
   SF_INFO si{};
   impl->sf = sf_open_virtual(&impl->vio, SFM_READ, &si, impl->memory.get());

@@ -1,4 +1,4 @@
-// Writing audio with libsndfile (the decoder reads with it).
+// Writing audio with libsndfile (the decoder reads with it; both share audio/sndfile_memory).
 #include "audio/wav_writer.h"
 
 #include <sndfile.h>
@@ -8,39 +8,10 @@
 #include <filesystem>
 
 #include "audio/error.h"
+#include "audio/sndfile_memory.h"
 
 namespace genrec {
 namespace {
-
-// libsndfile virtual I/O into a growing byte buffer.
-struct ByteSink {
-  std::vector<std::uint8_t> bytes;
-  sf_count_t pos = 0;
-};
-sf_count_t sink_length(void* user) { return static_cast<ByteSink*>(user)->bytes.size(); }
-sf_count_t sink_seek(sf_count_t offset, int whence, void* user) {
-  auto* s = static_cast<ByteSink*>(user);
-  const sf_count_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? s->pos : sink_length(user);
-  if (base + offset < 0) return -1;
-  s->pos = base + offset;
-  return s->pos;
-}
-sf_count_t sink_read(void* dst, sf_count_t count, void* user) {
-  auto* s = static_cast<ByteSink*>(user);
-  const sf_count_t n = std::max<sf_count_t>(0, std::min(count, sink_length(user) - s->pos));
-  if (n > 0) std::memcpy(dst, s->bytes.data() + s->pos, static_cast<std::size_t>(n));
-  s->pos += n;
-  return n;
-}
-sf_count_t sink_write(const void* src, sf_count_t count, void* user) {
-  auto* s = static_cast<ByteSink*>(user);
-  const auto end = static_cast<std::size_t>(s->pos + count);
-  if (s->bytes.size() < end) s->bytes.resize(end);
-  std::memcpy(s->bytes.data() + s->pos, src, static_cast<std::size_t>(count));
-  s->pos += count;
-  return count;
-}
-sf_count_t sink_tell(void* user) { return static_cast<ByteSink*>(user)->pos; }
 
 SF_INFO wav_info(int sample_rate, int channels, WavEncoding encoding) {
   SF_INFO info{};
@@ -72,8 +43,9 @@ void check_shape(const std::vector<float>& x, int sample_rate, int channels,
 std::vector<std::uint8_t> encode_wav(const std::vector<float>& x, int sample_rate, int channels,
                                      WavEncoding encoding) {
   check_shape(x, sample_rate, channels, "memory", "wav");
-  ByteSink sink;
-  SF_VIRTUAL_IO io{sink_length, sink_seek, sink_read, sink_write, sink_tell};
+  SndfileMemory sink;
+  sink.writable = true;
+  SF_VIRTUAL_IO io = sndfile_memory_io();
   SF_INFO info = wav_info(sample_rate, channels, encoding);
   SNDFILE* sf = sf_open_virtual(&io, SFM_WRITE, &info, &sink);
   if (!sf) throw Error("wav", "memory", sf_strerror(nullptr));
