@@ -1,23 +1,29 @@
 #!/usr/bin/env bash
 # Load test of `genrec serve` on loopback, bounded in count and time:
-#   1. 200 POST /api/predict of one 30 s clip from 8 concurrent keep-alive clients, twice,
-#      against the default limits: every answer must be 200;
-#   2. the same load against a deliberately small queue (--max-jobs 1 --max-queue 2
+#   1. 200 POST /api/predict of real 30 s clips (the 50 of ../shared/data/gtzan-mini in turn)
+#      from 8 concurrent keep-alive clients, twice, against the default limits: every answer
+#      must be 200;
+#   2. the same load again beside 50 slow clients that each send the start of a request and
+#      then one header line every 2 s, from 50 loopback addresses, reconnecting whenever the
+#      server cuts them off: every fast answer must be 200; p99 latency is compared with round 2
+#      (target: within 2x) and the slow clients' fate is counted (408 after --header-timeout);
+#   3. the plain load against a deliberately small queue (--max-jobs 1 --max-queue 2
 #      --queue-wait 1): the only answers allowed are 200 and 503 (with Retry-After).
-# Prints p50/p95 latency, requests per second, counts per status and the server's resident
+# Prints p50/p95/p99 latency, requests per second, counts per status and the server's resident
 # memory (VmRSS) after warm-up and after each round; writes them to build/test-artifacts.
-# Usage: scripts/load_test.sh [--build DIR] [--model FILE] [--requests N] [--clients C]
+# Usage: scripts/load_test.sh [--build DIR] [--model FILE] [--requests N] [--clients C] [--slow S]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BUILD=build MODEL="" REQUESTS=200 CLIENTS=8
+BUILD=build MODEL="" REQUESTS=200 CLIENTS=8 SLOW=50
 while [ $# -gt 0 ]; do
   case "$1" in
+    --slow) SLOW=$2; shift 2 ;;
     --build) BUILD=$2; shift 2 ;;
     --model) MODEL=$2; shift 2 ;;
     --requests) REQUESTS=$2; shift 2 ;;
     --clients) CLIENTS=$2; shift 2 ;;
-    *) echo "usage: $0 [--build DIR] [--model FILE] [--requests N] [--clients C]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--build DIR] [--model FILE] [--requests N] [--clients C] [--slow S]" >&2; exit 2 ;;
   esac
 done
 GENREC=$BUILD/bin/genrec
@@ -35,13 +41,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A real 30 s GTZAN clip when ../shared is present, else a synthetic 30 s song.
-CLIP=../shared/data/gtzan-mini/genres_original/rock/rock.00000.wav
-if [ ! -f "$CLIP" ]; then
+# The real 30 s GTZAN clips when ../shared is present, else synthetic 30 s songs.
+CLIP_DIR=../shared/data/gtzan-mini/genres_original
+if [ ! -d "$CLIP_DIR" ]; then
   "$GENREC" --quiet synth --out "$WORK/synth" --per-genre 1 --seconds 30 --seed 5
-  CLIP=$(find "$WORK/synth" -name '*.wav' | sort | head -n 1)
+  CLIP_DIR=$WORK/synth
 fi
-echo "clip: $CLIP ($(stat -c %s "$CLIP") bytes)"
+FILE_ARGS=()
+while IFS= read -r f; do FILE_ARGS+=(--file "$f"); done < <(find "$CLIP_DIR" -name '*.wav' | sort)
+CLIP=$CLIP_DIR
+echo "clips: $((${#FILE_ARGS[@]} / 2)) from $CLIP_DIR"
 
 start_server() {  # extra serve flags...
   local args=(serve --host 127.0.0.1 --port 0)
@@ -68,10 +77,12 @@ stop_server() {
 
 rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$PID/status"; }
 
-run_load() {  # name requests clients
-  "$CLIENT" --port "$PORT" --file "$CLIP" --requests "$2" --clients "$3" --timeout 300 \
-    | tee "$WORK/$1.txt" >&2
-  sed -n 's/^json: //p' "$WORK/$1.txt" > "$WORK/$1.json"
+run_load() {  # name requests clients [load_client flags...]
+  local name=$1 requests=$2 clients=$3
+  shift 3
+  "$CLIENT" --port "$PORT" "${FILE_ARGS[@]}" --requests "$requests" --clients "$clients" \
+    --timeout 300 "$@" | tee "$WORK/$name.txt" >&2
+  sed -n 's/^json: //p' "$WORK/$name.txt" > "$WORK/$name.json"
 }
 
 # Statuses seen, as "200 503" etc.
@@ -85,12 +96,15 @@ run_load round1 "$REQUESTS" "$CLIENTS"
 RSS1=$(rss_kb)
 run_load round2 "$REQUESTS" "$CLIENTS"
 RSS2=$(rss_kb)
+echo "== the same load beside $SLOW slow clients trickling header lines"
+run_load slow "$REQUESTS" "$CLIENTS" --slow "$SLOW" --slow-interval 2
+RSS3=$(rss_kb)
 for extra in ${EXTRA_ROUNDS:-}; do run_load "extra$extra" "$REQUESTS" "$CLIENTS" > /dev/null 2>&1; echo "RSS after extra round $extra: $(rss_kb) kB"; done
 SERVER_THREADS=$(ls "/proc/$PID/task" | wc -l)
 OPEN_FILES=$(find "/proc/$PID/fd" -lname '/*' -printf '%l\n' 2>/dev/null | grep -v '^/dev/' | sort -u | xargs)
 stop_server
 cp "$WORK/server.log" "$OUT/load_test_server.log"
-for r in round1 round2; do
+for r in round1 round2 slow; do
   [ "$(statuses $r)" = "200" ] || { echo "FAIL: $r answered $(statuses $r), expected only 200" >&2; exit 1; }
 done
 
@@ -104,10 +118,16 @@ done
 grep -q '"503"' "$WORK/overload.json" || echo "note: the overload round produced no 503" >&2
 
 {
-  echo "{\"clip\": \"$CLIP\", \"rss_kb\": {\"after_warmup\": $RSS0, \"after_round1\": $RSS1, \"after_round2\": $RSS2},"
+  echo "{\"clips\": \"$CLIP\", \"rss_kb\": {\"after_warmup\": $RSS0, \"after_round1\": $RSS1, \"after_round2\": $RSS2, \"after_slow\": $RSS3},"
   echo " \"round1\": $(cat "$WORK/round1.json"), \"round2\": $(cat "$WORK/round2.json"),"
+  echo " \"slow\": $(cat "$WORK/slow.json"),"
   echo " \"overload\": $(cat "$WORK/overload.json")}"
 } > "$OUT/load_test.json"
-echo "server RSS: $((RSS0 / 1024)) MiB after warm-up, $((RSS1 / 1024)) MiB after round 1, $((RSS2 / 1024)) MiB after round 2; $SERVER_THREADS threads"
+p99() { grep -o '"p99":[0-9.]*' "$WORK/$1.json" | cut -d: -f2; }
+P99_PLAIN=$(p99 round2) P99_SLOW=$(p99 slow)
+RATIO=$(awk -v a="$P99_SLOW" -v b="$P99_PLAIN" 'BEGIN { printf "%.2f", a / b }')
+echo "p99 latency: $P99_PLAIN ms without slow clients, $P99_SLOW ms beside $SLOW of them: ${RATIO}x (target: within 2x)"
+grep '^slow clients:' "$WORK/slow.txt"
+echo "server RSS: $((RSS0 / 1024)) MiB after warm-up, $((RSS1 / 1024)) MiB after round 1, $((RSS2 / 1024)) MiB after round 2, $((RSS3 / 1024)) MiB after the slow-client round; $SERVER_THREADS threads"
 echo "files the server held open (besides /dev): ${OPEN_FILES:-none}"
-echo "PASS: rounds 1-2 all 200; overload only 200/503. Summary: $OUT/load_test.json"
+echo "PASS: rounds 1-2 and the slow-client round all 200; overload only 200/503. Summary: $OUT/load_test.json"

@@ -22,6 +22,7 @@
 #include "model/predictor.h"
 #include "model_util.h"
 #include "report/predict_format.h"
+#include "served.h"
 #include "server/job_limiter.h"
 #include "server/server.h"
 #include "test_util.h"
@@ -32,77 +33,13 @@ namespace genrec {
 namespace {
 
 using nlohmann::json;
-
-const std::vector<std::string> kLabels = {"blues", "classical", "country", "disco",  "hiphop",
-                                          "jazz",  "metal",     "pop",     "reggae", "rock"};
-
-// One small untrained model shared by every test.
-const GenreModel& test_model() {
-  static const GenreModel model = [] {
-    CnnConfig arch;
-    arch.channels = {8, 16};
-    return test::random_genre_model(arch, kLabels);
-  }();
-  return model;
-}
-
-std::vector<std::uint8_t> read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// A 10 s synthetic song (tones over noise) as WAV bytes.
-std::vector<std::uint8_t> synthetic_wav(double seconds = 10.0, int rate = 22050) {
-  std::vector<float> x = test::noise(seconds, rate, /*seed=*/3, /*amp=*/0.05);
-  const std::vector<float> a = test::tone(220.0, seconds, rate, 0.3);
-  const std::vector<float> b = test::tone(660.0, seconds, rate, 0.2);
-  for (std::size_t i = 0; i < x.size(); ++i) x[i] += a[i] + (i / rate % 2 ? b[i] : 0.0f);
-  return encode_wav(x, rate);
-}
-
-// The real blues clip when ../shared is present, else the synthetic song.
-std::vector<std::uint8_t> song_bytes(std::string& name) {
-  const std::string shared = test::shared_data();
-  if (!shared.empty()) {
-    name = "blues.00000.wav";
-    return read_bytes(shared + "/gtzan-mini/genres_original/blues/blues.00000.wav");
-  }
-  name = "synthetic.wav";
-  return synthetic_wav();
-}
-
-std::string as_string(const std::vector<std::uint8_t>& b) { return {b.begin(), b.end()}; }
-
-// A WebServer on a free loopback port, served from a background thread.
-class Served {
- public:
-  explicit Served(ServerOptions options = {}) {
-    options.host = "127.0.0.1";
-    options.port = 0;
-    server_ = std::make_unique<WebServer>(test_model(), options);
-    port_ = server_->bind();
-    thread_ = std::thread([this] { server_->run(); });
-    for (int i = 0; i < 200 && !server_->running(); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  ~Served() {
-    server_->stop();
-    thread_.join();
-  }
-  httplib::Client client() const {
-    httplib::Client c("127.0.0.1", port_);
-    c.set_read_timeout(120, 0);
-    c.set_write_timeout(60, 0);
-    return c;
-  }
-  WebServer& server() { return *server_; }
-  int port() const { return port_; }
-
- private:
-  std::unique_ptr<WebServer> server_;
-  int port_ = 0;
-  std::thread thread_;
-};
+using test::as_string;
+using test::kLabels;
+using test::read_bytes;
+using test::Served;
+using test::song_bytes;
+using test::synthetic_wav;
+using test::test_model;
 
 httplib::Result post_file(httplib::Client& c, const std::string& path,
                           const std::vector<std::uint8_t>& bytes, const std::string& name) {

@@ -32,6 +32,9 @@ void run_serve(const ServeOptions& o, const GlobalOptions& global, bool max_jobs
   server.bind();
   spdlog::info("up to {} jobs at once, {} more waiting; uploads up to {:.1f} MiB", so.max_jobs,
                so.max_queue, o.max_upload_mb);
+  spdlog::info("up to {} connections ({} per address); headers within {} s, bodies within {} s",
+               so.connections.max_connections, so.connections.max_per_address,
+               so.connections.header_timeout_s, so.connections.body_timeout_s);
   const int sig = signals.serve(server);
   spdlog::info("stopped{}", sig ? " on signal " + std::to_string(sig) : "");
 }
@@ -64,6 +67,24 @@ void setup_serve(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--queue-wait", opt->server.queue_wait_s,
                   "Seconds a request may wait for a job slot before 503")
       ->check(CLI::Range(0.0, 600.0))
+      ->capture_default_str();
+  ConnectionLimits& limits = opt->server.connections;
+  cmd->add_option("--header-timeout", limits.header_timeout_s,
+                  "Seconds a request's headers may take in all from their first byte; "
+                  "slower clients get 408")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--body-timeout", limits.body_timeout_s,
+                  "Seconds an upload may take in all after its headers; slower ones get 408")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  cmd->add_option("--max-connections", limits.max_connections,
+                  "Connections open at once; more get 503 at once")
+      ->check(CLI::Range(1, 65536))
+      ->capture_default_str();
+  cmd->add_option("--max-connections-per-address", limits.max_per_address,
+                  "Connections open at once from one client address; more get 503 at once")
+      ->check(CLI::Range(1, 65536))
       ->capture_default_str();
   cmd->callback([opt, &global, max_jobs] { run_serve(*opt, global, max_jobs->count() > 0); });
 }

@@ -1,7 +1,5 @@
-// The only part of genrec that sees cpp-httplib: routes, limits, logging, lifecycle.
+// Routes, limits, logging, lifecycle over cpp-httplib (which only lib/server sees).
 #include "server/server.h"
-
-#include <httplib.h>
 
 #include <atomic>
 #include <chrono>
@@ -12,6 +10,7 @@
 #include "audio/error.h"
 #include "model/genre_model.h"
 #include "server/analysis.h"
+#include "server/guarded_http.h"
 #include "server/job_limiter.h"
 #include "server/web_assets.h"
 #include "server/worker_pool.h"
@@ -24,7 +23,6 @@ using Clock = std::chrono::steady_clock;
 // Multipart framing around the file (boundaries, part headers) on top of the file limit.
 constexpr std::size_t kMultipartSlack = 64 * 1024;
 constexpr std::size_t kMaxNameLength = 200;
-constexpr int kKeepAliveSeconds = 2;
 // How much of an oversized body without Content-Length is read and dropped before closing.
 constexpr std::size_t kMaxDrainedBytes = std::size_t{64} << 20;
 // Everything the page uses comes from this server; inline data: URLs carry the spectrogram
@@ -158,6 +156,22 @@ int int_param(const httplib::Request& req, const char* key, int fallback) {
   }
 }
 
+int http_threads(const ServerOptions& o) {
+  return o.http_threads > 0 ? o.http_threads : o.max_jobs + o.max_queue + 4;
+}
+
+// A request whose body missed its deadline (ConnectionGuard) failed to read: say so with 408.
+bool body_timed_out() {
+  const Connection* c = Connection::current();
+  return c && c->timed_out();
+}
+
+std::string body_timeout_message(double seconds) {
+  std::ostringstream os;
+  os << "The upload did not arrive within " << seconds << " s.";
+  return os.str();
+}
+
 }  // namespace
 
 struct WebServer::Impl {
@@ -166,7 +180,13 @@ struct WebServer::Impl {
         options(std::move(o)),
         jobs(options.max_jobs, options.max_queue,
              std::chrono::milliseconds(std::llround(options.queue_wait_s * 1000))),
-        workers(options.max_jobs) {}
+        workers(options.max_jobs),
+        http(
+            options.connections, http_threads(options), options.retry_after_s,
+            [](int status, const std::string& message) {
+              return error_reply(status, "", message).body.dump();
+            },
+            [this](const std::string& line) { log(line); }) {}
 
   void log(const std::string& line) const {
     if (options.log) options.log(line);
@@ -182,7 +202,7 @@ struct WebServer::Impl {
   ServerOptions options;
   JobLimiter jobs;
   WorkerPool workers;
-  httplib::Server http;
+  GuardedHttpServer http;
   Clock::time_point started = Clock::now();
   int port = -1;
   std::atomic<bool> stop_requested{false};
@@ -203,13 +223,21 @@ nlohmann::json WebServer::Impl::health() const {
           {"limits",
            {{"max_upload_bytes", options.max_upload_bytes},
             {"max_spectrogram_s", options.max_spectrogram_s},
-            {"queue_wait_s", options.queue_wait_s}}}};
+            {"queue_wait_s", options.queue_wait_s},
+            {"header_timeout_s", options.connections.header_timeout_s},
+            {"body_timeout_s", options.connections.body_timeout_s}}},
+          {"connections",
+           {{"open", http.guard().open_connections()},
+            {"max_open", options.connections.max_connections},
+            {"max_per_address", options.connections.max_per_address}}}};
 }
 
 void WebServer::Impl::handle_upload(const httplib::Request& req, httplib::Response& res,
                                     const httplib::ContentReader& reader, UploadReply kind) {
   const Clock::time_point t0 = Clock::now();
   Upload up = read_upload(req, reader, options.max_upload_bytes);
+  if (up.error.status == 400 && body_timed_out())
+    up.error = error_reply(408, up.name, body_timeout_message(options.connections.body_timeout_s));
   if (up.error.status != 200) {
     send_json(res, up.error.status, up.error.body);
     return;
@@ -297,8 +325,12 @@ void WebServer::Impl::setup_routes() {
   // Statuses httplib sets itself (413 from the Content-Length check, 404, 400) get JSON too.
   http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
+    if (res.status == 400 && body_timed_out()) res.status = 408;
     std::string message;
     switch (res.status) {
+      case 408:
+        message = body_timeout_message(options.connections.body_timeout_s);
+        break;
       case 413:
         message = too_large_message(options.max_upload_bytes);
         break;
@@ -312,7 +344,7 @@ void WebServer::Impl::setup_routes() {
         message = "Bad request (HTTP " + std::to_string(res.status) + ").";
         break;
     }
-    if (res.status == 413) res.set_header("Connection", "close");
+    if (res.status == 413 || res.status == 408) res.set_header("Connection", "close");
     send_json(res, res.status, error_reply(res.status, "", message).body);
   });
   http.set_exception_handler(
@@ -344,14 +376,7 @@ WebServer::WebServer(const GenreModel& model, ServerOptions options)
   if (o.max_upload_bytes == 0) throw Error("serve", "max_upload_bytes", "must be positive");
   if (o.queue_wait_s < 0) throw Error("serve", "queue_wait_s", "must not be negative");
   if (o.port < 0 || o.port > 65535) throw Error("serve", "port", "must be in [0, 65535]");
-  const int threads = o.http_threads > 0 ? o.http_threads : o.max_jobs + o.max_queue + 4;
-  // httplib takes ownership of the queue it is handed.
-  impl_->http.new_task_queue = [threads] {
-    return std::make_unique<httplib::ThreadPool>(static_cast<std::size_t>(threads)).release();
-  };
   impl_->http.set_payload_max_length(o.max_upload_bytes + kMultipartSlack);
-  // An idle keep-alive connection holds up stop() until it times out: keep that short.
-  impl_->http.set_keep_alive_timeout(kKeepAliveSeconds);
   // httplib's default also sets SO_REUSEPORT, which would let a second server share a port
   // that is in use; SO_REUSEADDR alone allows a quick restart and nothing more.
   impl_->http.set_socket_options([](socket_t sock) {

@@ -6,11 +6,14 @@
 //   POST /api/spectrogram   same upload -> image/png of the log-Mel spectrogram
 //   GET  /api/health        liveness, job counts and limits
 //   GET  /api/model         the model's description (GenreModel::describe())
-// Errors are JSON {"file", "error", "status"} with 400/413/415/422/503 (503 has Retry-After).
+// Errors are JSON {"file", "error", "status"} with 400/408/413/415/422/503 (503 has Retry-After).
+// Slow and numerous clients are kept in bounds by ConnectionGuard (connection_guard.h).
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
+
+#include "server/connection_guard.h"
 
 namespace genrec {
 
@@ -23,10 +26,11 @@ struct ServerOptions {
   std::size_t max_upload_bytes = std::size_t{64} << 20;  // a 6-minute CD-quality WAV fits
   int max_jobs = 2;                                      // predictions running at once
   int threads_per_job = 1;                               // network threads of each job
-  int max_queue = 16;          // more requests may wait this many at a time...
-  double queue_wait_s = 20.0;  // ...for at most this long, then 503
-  int retry_after_s = 2;       // the Retry-After of a 503
-  int http_threads = 0;        // connection threads; 0: max_jobs + max_queue + 4
+  int max_queue = 16;            // more requests may wait this many at a time...
+  double queue_wait_s = 20.0;    // ...for at most this long, then 503
+  int retry_after_s = 2;         // the Retry-After of a 503
+  int http_threads = 0;          // threads answering requests; 0: max_jobs + max_queue + 4
+  ConnectionLimits connections;  // header/body deadlines, connection caps in all and per address
   double max_spectrogram_s = 600.0;
   // Receives one line per request ("POST /api/predict 200 ...") and server events.
   std::function<void(const std::string&)> log;
