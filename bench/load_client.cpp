@@ -34,6 +34,7 @@ struct Options {
   double timeout_s = 300;  // for the whole run
   int slow = 0;            // slow clients
   double slow_interval_s = 2;
+  double slow_head_start_s = 0.5;  // slow clients start this long before the fast ones
 };
 
 // What the slow clients saw when the server closed their connections: answers by status
@@ -74,6 +75,11 @@ int main(int argc, char** argv) {
   app.add_option("--slow-interval", o.slow_interval_s, "Seconds between a slow client's lines")
       ->check(CLI::Range(0.01, 60.0))
       ->capture_default_str();
+  app.add_option("--slow-head-start", o.slow_head_start_s,
+                 "Seconds the slow clients trickle before the fast ones start (longer than the "
+                 "server's header timeout: the fast ones then meet slow clients reconnecting)")
+      ->check(CLI::Range(0.0, 600.0))
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (o.host != "127.0.0.1" && o.host != "localhost" && o.host != "::1") {
     std::cerr << "load_client: refusing non-loopback host " << o.host << "\n";
@@ -103,8 +109,9 @@ int main(int argc, char** argv) {
             slow_stats.longest_open_s = std::max(slow_stats.longest_open_s, open_s);
           });
     });
-  // Let every slow client connect and start trickling before the fast ones begin.
-  if (o.slow > 0) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  if (o.slow > 0)
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(static_cast<long long>(o.slow_head_start_s * 1000)));
 
   std::atomic<int> next{0};
   std::mutex mutex;
