@@ -527,10 +527,11 @@ TEST(FeatureCache, TruncatedOldOrForeignShardsGiveClearErrors) {
   {
     std::string bytes(size, '\0');
     std::ifstream(shard, std::ios::binary).read(bytes.data(), static_cast<std::streamsize>(size));
-    bytes[8] = 1;  // version field, little-endian u32 after the 8-byte magic
+    bytes[8] = 2;  // version field, little-endian u32 after the 8-byte magic: the format
+                   // before training-song fingerprints
     write_file(shard, bytes);
   }
-  EXPECT_NE(open_error().find("format version 1 (this build reads version 2)"), std::string::npos)
+  EXPECT_NE(open_error().find("format version 2 (this build reads version 3)"), std::string::npos)
       << open_error();
   FeatureCache::open_or_build(d, FeatureConfig{}, cache_dir, 1);
   EXPECT_EQ(open_error(), "(opened)");

@@ -16,12 +16,13 @@
 #include "model/output_file.h"
 #include "progress_bar.h"
 #include "report/confusion_plot.h"
+#include "report/text_escape.h"
 
 namespace genrec::cli {
 namespace {
 const std::vector<std::string> kPlotFormats = {"png", "svg", "pdf"};
 
-struct EvalOptions {
+struct EvalCommandOptions {
   std::string model;
   DataOptions data;
   std::string split = "all";
@@ -29,11 +30,12 @@ struct EvalOptions {
   bool seed_given = false;
   std::string format = "text";
   std::string plot;
+  bool include_trained = false;
 };
 
 // The split seed: --seed, else the one the model was trained with (so "SPEC:test" is the
 // model's own held-out part), else 0.
-std::uint64_t split_seed(const EvalOptions& o, const GenreModel& model) {
+std::uint64_t split_seed(const EvalCommandOptions& o, const GenreModel& model) {
   if (o.seed_given) return o.seed;
   const nlohmann::json& t = model.info().training;
   for (const char* key : {"split_seed", "seed"})
@@ -45,10 +47,17 @@ void print_text(std::ostream& out, const EvalResult& r) {
   const Metrics song = compute_metrics(r.songs);
   const Metrics seg = compute_metrics(r.segments);
   char buf[256];
-  std::snprintf(buf, sizeof(buf), "songs: %lld  segments: %lld  failed: %zu\n",
+  std::snprintf(buf, sizeof(buf),
+                "songs scored: %lld  segments: %lld  failed: %zu  unknown genre: %zu  seen in "
+                "training, left out: %zu\n",
                 static_cast<long long>(r.songs.total()), static_cast<long long>(r.segments.total()),
-                r.failed.size());
+                r.failed.size(), r.unknown_genre.size(), r.seen_left_out.size());
   out << buf;
+  const std::string seen = seen_songs_line(r);
+  if (!seen.empty()) out << seen << "\n";
+  for (const std::string& f : r.failed) out << "failed: " << printable(f) << "\n";
+  for (const std::string& f : r.unknown_genre) out << "unknown genre: " << printable(f) << "\n";
+  if (r.songs.total() == 0) return;
   std::snprintf(buf, sizeof(buf),
                 "song accuracy:    %.3f\nsegment accuracy: %.3f\nmacro F1 (songs): %.3f\n\n",
                 song.accuracy, seg.accuracy, song.macro_f1);
@@ -60,7 +69,7 @@ void print_text(std::ostream& out, const EvalResult& r) {
   write_confusion_text(out, r.songs, true);
 }
 
-void run_eval(const EvalOptions& o, const GlobalOptions& g) {
+void run_eval(const EvalCommandOptions& o, const GlobalOptions& g) {
   std::optional<OutputFile> plot;
   if (!o.plot.empty()) plot = check_output_file(o.plot, kPlotFormats, "eval");
   const GenreModel model = GenreModel::load(o.model.empty() ? default_model_path() : o.model);
@@ -71,9 +80,11 @@ void run_eval(const EvalOptions& o, const GlobalOptions& g) {
                data.skipped.empty() ? std::string()
                                     : fmt::format("; {} listed songs skipped (file not found)",
                                                   data.skipped.size()));
+  EvalOptions options;
+  options.include_seen = o.include_trained;
   ProgressBar bar(g.quiet, "songs");
   const EvalResult r =
-      evaluate(model, data, part, PredictOptions{}, g.resolved_threads(),
+      evaluate(model, data, part, options, g.resolved_threads(),
                [&bar](std::size_t done, std::size_t total) { bar.update("eval", done, total); });
   bar.clear();
   // With the image on stdout, the report moves to stderr so that stdout stays one file.
@@ -86,9 +97,12 @@ void run_eval(const EvalOptions& o, const GlobalOptions& g) {
     print_text(report, r);
   }
   report.flush();
-  if (plot) {
+  if (plot && r.songs.total() == 0) {
+    spdlog::warn("no plot written: no song was scored");
+  } else if (plot) {
+    const std::string what = r.n_seen_scored > 0 ? ", includes trained songs" : "";
     write_output(*plot,
-                 render_confusion_plot(r.songs, "Confusion matrix, songs (" + o.split + ")",
+                 render_confusion_plot(r.songs, "Confusion matrix, songs (" + o.split + what + ")",
                                        plot_format(plot->format)),
                  "eval");
     spdlog::info("wrote {}", plot->to_stdout() ? "the plot to stdout" : plot->path);
@@ -98,7 +112,7 @@ void run_eval(const EvalOptions& o, const GlobalOptions& g) {
 }  // namespace
 
 void setup_eval(CLI::App& app, const GlobalOptions& global) {
-  auto opt = std::make_shared<EvalOptions>();
+  auto opt = std::make_shared<EvalCommandOptions>();
   CLI::App* cmd = app.add_subcommand("eval", "Evaluate a model on a labelled dataset");
   cmd->footer(
       "SPLIT: all | song:0.8/0.1/0.1:test | lists:DIR:test | fold:K/N:test | column:test (PART "
@@ -112,6 +126,8 @@ void setup_eval(CLI::App& app, const GlobalOptions& global) {
       ->each([opt](const std::string&) { opt->seed_given = true; });
   cmd->add_option("-f,--format", opt->format, "text|json|csv")
       ->check(CLI::IsMember({"text", "json", "csv"}));
+  cmd->add_flag("--include-trained", opt->include_trained,
+                "Also score the songs the model was trained or validated on (labelled)");
   cmd->add_option("--plot", opt->plot,
                   "Draw the song confusion matrix to FILE.png, FILE.svg, FILE.pdf, or - (PNG on "
                   "stdout; the report then goes to stderr)")

@@ -11,6 +11,7 @@
 #include "model/predictor.h"
 #include "progress_bar.h"
 #include "report/predict_format.h"
+#include "report/text_escape.h"
 
 namespace genrec::cli {
 namespace {
@@ -50,7 +51,7 @@ void run_predict(const PredictCmdOptions& o, const GlobalOptions& g) {
         bar.clear();
         if (!p.ok()) {
           ++failed;
-          spdlog::error("{}", p.error);
+          spdlog::error("{}", printable(p.error));
         }
         writer.write(p);
         bar.update("predict", ++done, paths.size());

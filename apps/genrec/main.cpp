@@ -44,6 +44,16 @@ std::string misplaced_global_hint(const CLI::App& app, int argc, char** argv) {
 }  // namespace
 }  // namespace genrec::cli
 
+namespace {
+// Results that never reached stdout (a full disk, /dev/full, a closed pipe) are a failure.
+int checked_stdout(int code) {
+  std::cout.flush();
+  if (std::cout) return code;
+  spdlog::error("stdout: cannot write the results (disk full or output closed)");
+  return 1;
+}
+}  // namespace
+
 int main(int argc, char** argv) {
   using namespace genrec::cli;
   // stdout is for results only: every log line goes to stderr. NO_COLOR (no-color.org): plain.
@@ -99,10 +109,10 @@ int main(int argc, char** argv) {
     if (!hint.empty()) std::cerr << hint << "\n";
     return 2;
   } catch (const PartialFailure&) {
-    return 1;
+    return checked_stdout(1);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
-    return 1;
+    return checked_stdout(1);
   }
-  return 0;
+  return checked_stdout(0);
 }

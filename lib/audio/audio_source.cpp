@@ -7,7 +7,8 @@
 namespace genrec {
 namespace {
 constexpr std::size_t kBlockFrames = 1 << 16;
-}
+constexpr std::size_t kMaxReserve = std::size_t{1} << 22;  // 16 MB, 3 min at 22050 Hz
+}  // namespace
 
 AudioSource::AudioSource(Decoder decoder, int target_rate_hz)
     : decoder_(std::move(decoder)), rate_hz_(target_rate_hz) {
@@ -47,16 +48,20 @@ std::size_t AudioSource::read(float* out, std::size_t n) {
     done += take;
   }
   produced_ += done;
+  stats_.add(out, done);
   return done;
 }
 
 std::vector<float> read_all(AudioSource& source) {
   std::vector<float> all;
   const auto& info = source.source_info();
+  // The header's frame count saves the vector's regrowth, but a damaged or hostile header can
+  // claim billions of frames in a few bytes: trust it only up to kMaxReserve samples.
   if (info.frames > 0)
-    all.reserve(static_cast<std::size_t>(static_cast<double>(info.frames) * source.rate_hz() /
-                                         info.sample_rate) +
-                16);
+    all.reserve(std::min<std::size_t>(
+        kMaxReserve, static_cast<std::size_t>(static_cast<double>(info.frames) * source.rate_hz() /
+                                              info.sample_rate) +
+                         16));
   std::vector<float> chunk(kBlockFrames);
   for (std::size_t got; (got = source.read(chunk.data(), chunk.size())) > 0;)
     all.insert(all.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));

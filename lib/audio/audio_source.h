@@ -8,6 +8,7 @@
 
 #include "audio/decoder.h"
 #include "audio/resampler.h"
+#include "audio/sample_stats.h"
 
 namespace genrec {
 
@@ -24,6 +25,8 @@ class AudioSource {
   int rate_hz() const { return rate_hz_; }
   // Total samples produced so far.
   std::uint64_t produced() const { return produced_; }
+  // Fingerprint and levels of every sample produced so far.
+  const SampleStats& stats() const { return stats_; }
 
  private:
   bool refill();
@@ -36,6 +39,7 @@ class AudioSource {
   std::size_t pending_pos_ = 0;
   bool eof_ = false;
   std::uint64_t produced_ = 0;
+  SampleStats stats_;
 };
 
 // Reads a whole file as mono float at target_rate_hz (for clips; long inputs should stream).

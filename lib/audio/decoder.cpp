@@ -12,6 +12,7 @@
 
 #include "audio/error.h"
 #include "audio/sndfile_memory.h"
+#include "report/text_escape.h"
 
 namespace genrec {
 namespace {
@@ -82,8 +83,14 @@ Decoder::~Decoder() = default;
 Decoder Decoder::open_file(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
+  // std::filesystem and libsndfile see a C string: a NUL byte would silently cut the name.
+  if (path.find('\0') != std::string::npos)
+    throw Error("decode", printable(path), "the path contains a NUL byte");
   if (!fs::exists(path, ec)) throw Error("decode", path, "no such file");
   if (fs::is_directory(path, ec)) throw Error("decode", path, "is a directory");
+  // A FIFO, socket or device may never end (or never start): only regular files are read.
+  if (!fs::is_regular_file(path, ec))
+    throw Error("decode", path, "not a regular file (a FIFO, socket or device): refused");
   if (fs::file_size(path, ec) == 0) throw Error("decode", path, "empty file");
   auto impl = std::make_unique<Impl>();
   impl->name = path;

@@ -32,7 +32,8 @@ void FeatureConfig::validate() const {
   if (!(segment_seconds > 0.1 && segment_seconds <= 60))
     fail("segment_seconds must be in (0.1, 60]");
   if (!(train_hop_seconds > 0)) fail("train_hop_seconds must be > 0");
-  if (n_fft < 16 || n_fft % 2 != 0) fail("n_fft must be even and >= 16");
+  if (n_fft < 16 || n_fft % 2 != 0 || n_fft > kMaxNfft)
+    fail("n_fft must be even and in [16, " + std::to_string(kMaxNfft) + "]");
   if (hop_length < 1) fail("hop_length must be >= 1");
   if (n_mels < 1 || n_mels > n_fft / 2 + 1) fail("n_mels must be in [1, n_fft/2+1]");
   if (fmin < 0 || fmin >= fmax_hz() || fmax_hz() > sample_rate / 2.0 + 1e-9)
@@ -41,6 +42,11 @@ void FeatureConfig::validate() const {
   if (!(amin > 0)) fail("amin must be > 0");
   if (segment_samples() < static_cast<std::size_t>(n_fft / 2 + 1))
     fail("segment shorter than half an FFT frame");
+  // One segment's log-Mel is what every stage holds per segment: bound it, so that a config
+  // (or a model file) cannot ask for gigabytes per 3 s of audio.
+  if (static_cast<double>(n_mels) * frames_per_segment() > kMaxSegmentCells)
+    fail("n_mels x frames per segment exceeds " + std::to_string(kMaxSegmentCells) +
+         " (hop_length too small for segment_seconds and sample_rate)");
 }
 
 }  // namespace genrec

@@ -7,6 +7,11 @@
 
 namespace genrec {
 
+// Limits validate() enforces: the largest FFT and the most log-Mel cells (n_mels x frames) of
+// one segment (the default is 128 x 130; the limit is 250 times that).
+inline constexpr int kMaxNfft = 1 << 16;
+inline constexpr double kMaxSegmentCells = 1 << 22;
+
 struct FeatureConfig {
   int sample_rate = 22050;         // target rate after resampling (Hz)
   double segment_seconds = 3.0;    // length of one CNN input

@@ -18,7 +18,9 @@ namespace {
 constexpr char kMagic[8] = {'G', 'E', 'N', 'R', 'E', 'C', 'S', 'H'};
 constexpr char kEndMagic[8] = {'G', 'E', 'N', 'R', 'E', 'C', 'S', 'E'};
 // 1: one file per dataset, read whole into memory (features-*.gcache). 2: shards, mapped.
-constexpr std::uint32_t kVersion = 2;
+// 3: each song's index entry carries the fingerprint of its decoded samples (model files
+// record their training songs by it).
+constexpr std::uint32_t kVersion = 3;
 constexpr std::uint64_t kAlign = 64;
 constexpr std::size_t kFooterBytes = 16;
 
@@ -130,8 +132,8 @@ void ShardWriter::write(const std::string& bytes) {
 
 void ShardWriter::add_song(const std::string& identity, const std::string& rel_path,
                            std::uint64_t n_samples, std::uint64_t n_frames,
-                           const std::uint16_t* frames) {
-  ShardSong s{identity, rel_path, n_samples, n_frames, written_};
+                           std::uint64_t fingerprint, const std::uint16_t* frames) {
+  ShardSong s{identity, rel_path, n_samples, n_frames, fingerprint, written_};
   const std::size_t n = static_cast<std::size_t>(n_frames) * static_cast<std::size_t>(n_mels_);
   Bytes b;
   b.buf.assign(reinterpret_cast<const char*>(frames), 2 * n);  // little-endian host (above)
@@ -154,6 +156,7 @@ void ShardWriter::finish() {
     b.str(s.rel_path);
     b.u64(s.n_samples);
     b.u64(s.n_frames);
+    b.u64(s.fingerprint);
     b.u64(s.offset);
   }
   b.u32(static_cast<std::uint32_t>(index_.skipped.size()));
@@ -217,6 +220,7 @@ ShardIndex read_shard_index(const MappedFile& file, const std::string& path,
     s.rel_path = r.str();
     s.n_samples = r.u64();
     s.n_frames = r.u64();
+    s.fingerprint = r.u64();
     s.offset = r.u64();
     const std::uint64_t bytes = 2 * s.n_frames * static_cast<std::uint64_t>(n_mels);
     if (s.offset % kAlign != 0 || s.offset > index_offset || bytes > index_offset - s.offset ||

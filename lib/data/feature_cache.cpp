@@ -144,6 +144,7 @@ struct Extracted {
   bool ok = false;
   std::string error;
   std::size_t n_samples = 0, n_frames = 0;
+  std::uint64_t fingerprint = 0;      // SampleStats::fingerprint of the decoded samples
   std::vector<std::uint16_t> frames;  // [n_frames][n_mels]
 };
 
@@ -151,7 +152,9 @@ Extracted extract_song(const Song& song, LogMelExtractor& extractor, std::vector
   const FeatureConfig& config = extractor.config();
   Extracted r;
   try {
-    const std::vector<float> audio = load_audio(song.path, config.sample_rate);
+    AudioSource source = AudioSource::open_file(song.path, config.sample_rate);
+    const std::vector<float> audio = read_all(source);
+    r.fingerprint = source.stats().fingerprint();
     extractor.mel_power(audio.data(), audio.size(), mel);
     power_to_db(mel.data(), mel.size(), config.amin, /*top_db=*/0.0);  // floor at cut time
     r.n_samples = audio.size();
@@ -238,7 +241,7 @@ void build_shards(const Dataset& data, const FeatureConfig& config, const fs::pa
       const Song& song = data.songs[static_cast<std::size_t>(shard.songs[pos])];
       if (r.ok) {
         writer->add_song(shard.identities[pos], song.rel_path, r.n_samples, r.n_frames,
-                         r.frames.data());
+                         r.fingerprint, r.frames.data());
         ++report.n_songs_built;
       } else {
         spdlog::warn("skipped '{}': {}", song.rel_path, r.error);
@@ -342,6 +345,7 @@ FeatureCache FeatureCache::open(const Dataset& data, const FeatureConfig& config
         f.rel_path = song.rel_path;
         f.n_samples = static_cast<std::size_t>(s.n_samples);
         f.n_frames = static_cast<std::size_t>(s.n_frames);
+        f.fingerprint = s.fingerprint;
         f.half = reinterpret_cast<const std::uint16_t*>(file.data() + s.offset);
         f.mapped = true;
         cache.songs_.push_back(std::move(f));

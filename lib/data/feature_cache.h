@@ -36,6 +36,7 @@ struct SongFeatures {
   std::string rel_path;                 // Song::rel_path
   std::size_t n_samples = 0;            // decoded length at config.sample_rate
   std::size_t n_frames = 0;             // 1 + n_samples / hop_length (center=True)
+  std::uint64_t fingerprint = 0;        // SampleStats::fingerprint of the decoded samples
   const std::uint16_t* half = nullptr;  // float16 bits of the unfloored dB, [n_frames][n_mels]
   bool mapped = false;                  // `half` points into a file mapping (pages releasable)
 };

@@ -40,8 +40,9 @@ CnnConfig CnnConfig::from_json(const nlohmann::json& j) {
         fail("convs_per_block must be an integer in [1, 4]");
       c.convs_per_block = value.get<int>();
     } else if (key == "kernel_size") {
-      if (!value.is_number_integer() || value.get<int>() < 1 || value.get<int>() % 2 == 0)
-        fail("kernel_size must be an odd positive integer");
+      if (!value.is_number_integer() || value.get<int>() < 1 || value.get<int>() % 2 == 0 ||
+          value.get<int>() > kMaxKernelSize)
+        fail("kernel_size must be an odd integer in [1, " + std::to_string(kMaxKernelSize) + "]");
       c.kernel_size = value.get<int>();
     } else if (key == "dropout") {
       if (!value.is_number() || value.get<double>() < 0 || value.get<double>() >= 1)

@@ -12,6 +12,8 @@ namespace genrec {
 
 // Batch norm's epsilon (LibTorch's default), used in training and when folding it for inference.
 inline constexpr double kBatchNormEps = 1e-5;
+// The largest convolution kernel a model file may ask for (the default is 3).
+inline constexpr int kMaxKernelSize = 31;
 
 // One convolution of the network: its tensors' name prefixes (LibTorch's module paths, which
 // the model file keeps) and sizes.

@@ -17,9 +17,10 @@ namespace {
 // The register tile of the GEMM: kRows output channels x kCols output positions.
 constexpr int kRows = 4;
 constexpr int kCols = 24;
-// Floats of slack after the last plane: the last tile of a row of the grid reads up to kCols
-// values past the grid, plus the kernel's reach.
-constexpr std::size_t kReadSlack = kCols + 64;
+// Floats of slack after the last plane: the last tile reads kCols values from the last output
+// position's window, which reaches 2 * pad columns past the last plane's last row (the rows
+// below it are the plane's own bottom border).
+std::size_t read_slack(int pad) { return kCols + 2 * static_cast<std::size_t>(pad); }
 
 // One tile: c[r][j] = max(0, bias[r] + sum_p a[p][r] * b[offsets[p] + j]), r < rows, j < cols.
 // a: the packed weights of kRows channels ([k][kRows]); b: the input at the tile's position.
@@ -104,7 +105,7 @@ void FeatureMap::reset(int n_channels, int n_height, int n_width, int n_pad) {
   height = n_height;
   width = n_width;
   pad = n_pad;
-  data.assign(static_cast<std::size_t>(channels) * plane_stride() + kReadSlack, 0.0f);
+  data.assign(static_cast<std::size_t>(channels) * plane_stride() + read_slack(pad), 0.0f);
 }
 
 Conv2d::Conv2d(const std::vector<float>& weights, const std::vector<float>& bias, int c_in,
@@ -128,6 +129,8 @@ void Conv2d::forward_relu(const FeatureMap& in, std::vector<float>& out) const {
   static const TileFn tile = pick_tile();
   if (in.channels != c_in_ || in.pad != k_ / 2)
     throw Error("model", "conv2d", "input does not match the layer");
+  if (static_cast<std::size_t>(c_in_) * in.plane_stride() > INT32_MAX)
+    throw Error("model", "conv2d", "input too large for the kernel's 32-bit offsets");
   const int taps = c_in_ * k_ * k_;
   // Offsets of every (ci, ky, kx) tap from an output position's top-left input value.
   std::vector<std::int32_t> offsets(static_cast<std::size_t>(taps));

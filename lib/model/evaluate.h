@@ -1,5 +1,7 @@
 #pragma once
 // `genrec eval`: classify a labelled set of songs and score it at segment and song level.
+// Songs the model was trained or validated on (recognised by the fingerprint of their decoded
+// samples, see model/seen_songs.h) are left out unless asked for: a score on them flatters.
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -11,21 +13,34 @@
 
 namespace genrec {
 
+struct EvalOptions {
+  PredictOptions predict;
+  bool include_seen = false;  // score training/validation songs too (labelled as such)
+};
+
 struct EvalResult {
-  ConfusionMatrix songs;             // one count per song (mean of segment probabilities)
-  ConfusionMatrix segments;          // one count per 3 s segment
-  std::vector<std::string> failed;   // "path: cause" for songs that could not be classified
-  std::size_t n_skipped_labels = 0;  // songs whose genre the model does not know
+  ConfusionMatrix songs;                   // one count per scored song (mean of segment probs)
+  ConfusionMatrix segments;                // one count per 3 s segment of the scored songs
+  std::vector<std::string> failed;         // "path: cause" for songs that could not be classified
+  std::vector<std::string> unknown_genre;  // songs whose genre the model does not know
+  std::vector<std::string> seen_left_out;  // "path (trained|validated)": seen, not scored
+  std::size_t n_seen_scored = 0;           // seen songs scored anyway (include_seen)
+  bool seen_recorded = true;               // false: the model file does not list its songs
+  bool include_seen = false;
 };
 
 // Classifies data.songs[indices] with `threads` workers. Dataset labels are matched to the
-// model's by name; songs of unknown genres are skipped and counted. `progress` (may be
-// empty) is called after each song with (done, total).
+// model's by name; songs of unknown genres are skipped and named. `progress` (may be empty)
+// is called after each song with (done, total).
 EvalResult evaluate(const GenreModel& model, const Dataset& data, const std::vector<int>& indices,
-                    const PredictOptions& options, int threads,
+                    const EvalOptions& options, int threads,
                     const std::function<void(std::size_t, std::size_t)>& progress = {});
 
-// Everything eval reports, as one JSON object (metrics for songs and segments, matrices).
+// The one line that says which songs were left out or included and why ("" when none).
+std::string seen_songs_line(const EvalResult& r);
+
+// Everything eval reports, as one JSON object (metrics for songs and segments, matrices, the
+// songs left out and why).
 nlohmann::json eval_json(const EvalResult& r);
 
 }  // namespace genrec

@@ -41,13 +41,22 @@ ModelInfo info_from_header(const nlohmann::json& h, int format_version) {
 GenreModel::GenreModel(ModelInfo info, TensorList tensors)
     : info_(std::move(info)), tensors_(std::move(tensors)) {
   info_.features.validate();
+  // A NaN or infinite weight makes every answer NaN: refuse the model, not each prediction.
+  for (const NamedTensor& t : tensors_)
+    for (float v : t.values)
+      if (!std::isfinite(v))
+        throw Error("model", t.name, "holds a non-finite weight (NaN or infinity)");
   net_ = std::make_shared<const CnnInference>(CnnConfig::from_json(info_.arch), info_.features,
                                               static_cast<int>(info_.labels.size()), tensors_);
   if (info_.format_version == 0) info_.format_version = kModelFormatVersion;
 }
 
 GenreModel GenreModel::load(const std::string& path) {
-  ModelFileContents contents = read_model_file(path);
+  return from_bytes(read_model_bytes(path), path);
+}
+
+GenreModel GenreModel::from_bytes(const std::string& bytes, const std::string& path) {
+  ModelFileContents contents = parse_model_file(bytes, path);
   try {
     GenreModel model(info_from_header(contents.header, contents.format_version),
                      std::move(contents.tensors));

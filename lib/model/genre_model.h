@@ -37,6 +37,8 @@ class GenreModel {
   // Reads a model file. Throws genrec::Error("model", path, cause) for a missing, truncated,
   // foreign or newer-version file ("model: 'x.genrec': truncated file").
   static GenreModel load(const std::string& path);
+  // The same from the file's bytes in memory; `path` names them in errors.
+  static GenreModel from_bytes(const std::string& bytes, const std::string& path);
   // Writes the model file atomically (temporary file + rename). Throws genrec::Error.
   void save(const std::string& path) const;
 

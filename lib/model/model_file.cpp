@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <stdexcept>
@@ -16,15 +17,6 @@ constexpr char kMagic[] = "GENRECMD";
 constexpr char kEndMagic[] = "GENRECND";
 constexpr std::size_t kMagicSize = 8;
 constexpr std::uint64_t kMaxHeaderBytes = 64ull << 20;
-
-std::uint64_t fnv1a64(const char* data, std::size_t n) {
-  std::uint64_t h = 1469598103934665603ull;
-  for (std::size_t i = 0; i < n; ++i) {
-    h ^= static_cast<unsigned char>(data[i]);
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 void put_u32(std::string& out, std::uint32_t v) {
   for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -102,6 +94,20 @@ TensorList decode_tensors(const std::string& bytes, std::size_t pos, std::size_t
 
 }  // namespace
 
+std::uint64_t model_file_checksum(const char* data, std::size_t n) {
+  std::uint64_t h = 1469598103934665603ull;
+  for (std::size_t i = 0; i < n; ++i) {
+    h ^= static_cast<unsigned char>(data[i]);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+void seal_model_file(std::string& body) {
+  put_u64(body, model_file_checksum(body.data(), body.size()));
+  body.append(kEndMagic, kMagicSize);
+}
+
 void write_model_file(const std::string& path, const nlohmann::json& header,
                       const TensorList& tensors) {
   const std::string header_text = header.dump();
@@ -114,17 +120,29 @@ void write_model_file(const std::string& path, const nlohmann::json& header,
   out += header_text;
   put_u64(out, weights.size());
   out += weights;
-  put_u64(out, fnv1a64(out.data(), out.size()));
-  out.append(kEndMagic, kMagicSize);
+  seal_model_file(out);
   write_file_atomic(path, out, "model");
 }
 
-ModelFileContents read_model_file(const std::string& path) {
+std::string read_model_bytes(const std::string& path) {
   auto fail = [&](const std::string& cause) { throw Error("model", path, cause); };
+  std::error_code ec;
+  // A FIFO or device as --model would block or never end.
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    fail("not a regular file (a FIFO, socket or device): refused");
   std::ifstream in(path, std::ios::binary);
   if (!in) fail("cannot open file (missing or unreadable)");
-  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) fail("read error");
+  return bytes;
+}
+
+ModelFileContents read_model_file(const std::string& path) {
+  return parse_model_file(read_model_bytes(path), path);
+}
+
+ModelFileContents parse_model_file(const std::string& bytes, const std::string& path) {
+  auto fail = [&](const std::string& cause) { throw Error("model", path, cause); };
   if (bytes.empty()) fail("empty file");
 
   const std::size_t n = bytes.size();
@@ -163,7 +181,7 @@ ModelFileContents read_model_file(const std::string& path) {
   if (n < total) truncated(total);
   if (n > total) fail("corrupt file (" + std::to_string(n - total) + " trailing bytes)");
   const std::size_t checksum_pos = pos + weights_len;
-  if (get_le(bytes, checksum_pos, 8) != fnv1a64(bytes.data(), checksum_pos))
+  if (get_le(bytes, checksum_pos, 8) != model_file_checksum(bytes.data(), checksum_pos))
     fail("corrupt file (checksum mismatch)");
   if (std::memcmp(bytes.data() + checksum_pos + 8, kEndMagic, kMagicSize) != 0)
     fail("corrupt file (bad end marker)");

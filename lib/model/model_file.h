@@ -11,6 +11,8 @@
 //   u64      FNV-1a 64 of every byte before it
 //   8 bytes  end magic "GENRECND"
 // Version 1 stored the weights as a LibTorch archive; genrec no longer reads it.
+#include <cstddef>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -33,5 +35,15 @@ void write_model_file(const std::string& path, const nlohmann::json& header,
 // older (version 1) or newer-version file, e.g. "model: 'x.genrec': truncated file (1024 bytes,
 // expected at least 52311)".
 ModelFileContents read_model_file(const std::string& path);
+// The bytes of a model file (a regular file only). Throws genrec::Error("model", path, cause).
+std::string read_model_bytes(const std::string& path);
+// The same checks and parsing as read_model_file on bytes in memory; `path` names them.
+ModelFileContents parse_model_file(const std::string& bytes, const std::string& path);
+
+// The checksum field: FNV-1a 64 of every byte before it.
+std::uint64_t model_file_checksum(const char* data, std::size_t n);
+// Appends the checksum and the end magic to a file's bytes up to the weights (for tests and
+// the fuzzer, which craft files that pass the checksum).
+void seal_model_file(std::string& body);
 
 }  // namespace genrec

@@ -74,6 +74,8 @@ Prediction predict_source(const GenreModel& model, AudioSource& source,
   }
   flush_batch(model, batch, filled, options.threads, starts, seg_s, out);
   out.duration_s = static_cast<double>(source.produced()) / fc.sample_rate;
+  out.fingerprint = source.stats().fingerprint();
+  out.warning = source.stats().warning(seg, fc.sample_rate);
   // ref: SPEC "Song-level probabilities are the mean of the segment probabilities".
   out.probs.assign(model.n_labels(), 0.0f);
   for (const SegmentPrediction& s : out.segments)

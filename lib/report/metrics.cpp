@@ -57,6 +57,8 @@ Metrics compute_metrics(const ConfusionMatrix& cm) {
     if (k.support > 0) {
       f1_sum += k.f1;
       ++f1_count;
+    } else {
+      m.no_support.push_back(k.label);
     }
     correct += tp;
     m.per_class.push_back(k);
@@ -123,7 +125,10 @@ nlohmann::json metrics_json(const Metrics& m) {
                    {"recall", k.recall},
                    {"f1", k.f1},
                    {"support", k.support}});
-  return {{"accuracy", m.accuracy}, {"macro_f1", m.macro_f1}, {"per_class", per}};
+  return {{"accuracy", m.accuracy},
+          {"macro_f1", m.macro_f1},
+          {"no_support", m.no_support},
+          {"per_class", per}};
 }
 
 void write_metrics_text(std::ostream& out, const Metrics& m) {
@@ -137,14 +142,24 @@ void write_metrics_text(std::ostream& out, const Metrics& m) {
   out << std::left << std::setw(static_cast<int>(w)) << "genre" << std::right << std::setw(11)
       << "precision" << std::setw(8) << "recall" << std::setw(8) << "f1" << std::setw(9)
       << "support\n";
-  for (const ClassMetrics& k : m.per_class)
+  for (const ClassMetrics& k : m.per_class) {
     out << std::left << std::setw(static_cast<int>(w)) << k.label << std::right << std::setw(11)
-        << num(k.precision) << std::setw(8) << num(k.recall) << std::setw(8) << num(k.f1)
-        << std::setw(8) << k.support << "\n";
+        << num(k.precision);
+    if (k.support > 0)
+      out << std::setw(8) << num(k.recall) << std::setw(8) << num(k.f1);
+    else
+      out << std::setw(8) << "-" << std::setw(8) << "-";
+    out << std::setw(8) << k.support << "\n";
+  }
   out << std::left << std::setw(static_cast<int>(w)) << "macro F1" << std::right << std::setw(27)
       << num(m.macro_f1) << "\n";
   out << std::left << std::setw(static_cast<int>(w)) << "accuracy" << std::right << std::setw(27)
       << num(m.accuracy) << "\n";
+  if (!m.no_support.empty()) {
+    out << "no support (no true songs; left out of macro F1):";
+    for (const std::string& l : m.no_support) out << " " << l;
+    out << "\n";
+  }
 }
 
 }  // namespace genrec

@@ -8,6 +8,7 @@
 
 #include "audio/error.h"
 #include "genrec_version.h"
+#include "report/text_escape.h"
 
 namespace genrec {
 namespace {
@@ -55,9 +56,9 @@ PredictFormat parse_predict_format(const std::string& name) {
 nlohmann::ordered_json prediction_json(const Prediction& p, const std::vector<std::string>& labels,
                                        const PredictFormatOptions& options) {
   nlohmann::ordered_json j;
-  j["file"] = p.file;
+  j["file"] = utf8_or_escaped(p.file);
   if (!p.ok()) {
-    j["error"] = p.error;
+    j["error"] = utf8_or_escaped(p.error);
     j["genrec_version"] = kVersion;
     return j;
   }
@@ -78,6 +79,7 @@ nlohmann::ordered_json prediction_json(const Prediction& p, const std::vector<st
     }
     j["segments"] = std::move(segs);
   }
+  if (!p.warning.empty()) j["warning"] = p.warning;
   j["genrec_version"] = kVersion;
   return j;
 }
@@ -135,12 +137,13 @@ void PredictionWriter::write_csv(const Prediction& p) {
   }
   const std::size_t n_empty = labels_.size() + (per_segment ? 4 : 2);
   if (!p.ok()) {
-    out_ << csv_field(p.file) << std::string(n_empty, ',') << "," << csv_field(p.error) << "\n";
+    out_ << csv_field(utf8_or_escaped(p.file)) << std::string(n_empty, ',') << ","
+         << csv_field(utf8_or_escaped(p.error)) << "\n";
     return;
   }
   auto row = [&](const std::string& times, const std::vector<float>& probs) {
     const int best = argmax(probs);
-    out_ << csv_field(p.file) << times << "," << csv_field(labels_.at(best)) << ","
+    out_ << csv_field(utf8_or_escaped(p.file)) << times << "," << csv_field(labels_.at(best)) << ","
          << fixed(probs[best], 4);
     for (float v : probs) out_ << "," << fixed(v, 4);
     out_ << ",\n";
@@ -155,7 +158,7 @@ void PredictionWriter::write_csv(const Prediction& p) {
 
 void PredictionWriter::write_text(const Prediction& p) {
   if (!p.ok()) {
-    out_ << p.file << "  error: " << p.error << "\n";
+    out_ << printable(p.file) << "  error: " << printable(p.error) << "\n";
     return;
   }
   const std::vector<int> order = ranked(p.probs);
@@ -168,7 +171,8 @@ void PredictionWriter::write_text(const Prediction& p) {
          << std::setw(7) << fixed(100.0 * p.probs[order[i]], 1) + "%"
          << "   ";
   out_ << std::right << std::setw(7) << fixed(p.duration_s, 1) + "s"
-       << "   " << p.file << "\n";
+       << "   " << printable(p.file) << "\n";
+  if (!p.warning.empty()) out_ << "  warning: " << p.warning << "\n";
   if (options_.with_segments)
     for (const SegmentPrediction& s : p.segments) {
       const int best = argmax(s.probs);

@@ -1,6 +1,7 @@
 #pragma once
 // What the classifier says about one input: song-level probabilities (the mean of the
 // segment probabilities) and the per-segment timeline. Plain data, no Torch.
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,8 @@ struct Prediction {
   double duration_s = 0;
   std::vector<float> probs;  // song level
   std::vector<SegmentPrediction> segments;
+  std::string warning;  // non-empty: the input is one the model cannot judge (silence, ...)
+  std::uint64_t fingerprint = 0;  // SampleStats::fingerprint of the decoded samples
   std::string error;  // non-empty: this input failed and the fields above are unset
   bool ok() const { return error.empty(); }
 };

@@ -9,6 +9,7 @@
 
 #include "audio/error.h"
 #include "model/genre_model.h"
+#include "report/text_escape.h"
 #include "server/analysis.h"
 #include "server/guarded_http.h"
 #include "server/job_limiter.h"
@@ -172,6 +173,13 @@ std::string body_timeout_message(double seconds) {
   return os.str();
 }
 
+// The methods a path answers ("" when nothing is there), for 405's Allow header.
+std::string allowed_methods(const std::string& path) {
+  if (path == "/api/predict" || path == "/api/spectrogram") return "POST";
+  if (path == "/api/health" || path == "/api/model" || find_web_asset(path)) return "GET, HEAD";
+  return "";
+}
+
 }  // namespace
 
 struct WebServer::Impl {
@@ -322,6 +330,27 @@ void WebServer::Impl::setup_routes() {
                     web_content_type(req.path).c_str());
   });
 
+  // Any other method on a path that exists: 405 with Allow; elsewhere 404.
+  auto other_method = [](const httplib::Request& req, httplib::Response& res) {
+    const std::string allow = allowed_methods(req.path);
+    if (allow.empty()) {
+      send_json(res, 404, error_reply(404, "", "Nothing here: " + req.path).body);
+      return;
+    }
+    res.set_header("Allow", allow);
+    send_json(res, 405,
+              error_reply(405, "",
+                          "Method not allowed: " + req.method + " " + req.path +
+                              " (allowed: " + allow + ")")
+                  .body);
+  };
+  http.Get(".*", other_method);
+  http.Post(".*", other_method);
+  http.Put(".*", other_method);
+  http.Patch(".*", other_method);
+  http.Delete(".*", other_method);
+  http.Options(".*", other_method);
+
   // Statuses httplib sets itself (413 from the Content-Length check, 404, 400) get JSON too.
   http.set_error_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (!res.body.empty()) return;
@@ -356,12 +385,14 @@ void WebServer::Impl::setup_routes() {
           what = e.what();
         } catch (...) {
         }
-        log("error: " + req.method + " " + req.path + ": " + what);
+        log("error: " + printable(req.method) + " " + printable(req.path) + ": " + printable(what));
         send_json(res, 500, error_reply(500, "", "Internal error: " + what).body);
       });
   http.set_logger([this](const httplib::Request& req, const httplib::Response& res) {
     std::ostringstream line;
-    line << req.remote_addr << " " << req.method << " " << req.path << " " << res.status << " "
+    // The path is the client's: escaped, so that "%0a" in a URL cannot forge a log line.
+    line << req.remote_addr << " " << printable(req.method) << " " << printable(req.path) << " "
+         << res.status << " "
          << (req.has_header("Content-Length") ? req.get_header_value("Content-Length") : "0")
          << "B in, " << res.body.size() << "B out";
     const std::string timing = res.get_header_value("Server-Timing");

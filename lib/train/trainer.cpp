@@ -8,8 +8,11 @@
 
 #include "audio/error.h"
 #include "data/batch_loader.h"
+#include "data/feature_cache.h"
+#include "model/atomic_write.h"
 #include "model/evaluate.h"
 #include "model/genre_model.h"
+#include "model/seen_songs.h"
 #include "model/train_config.h"
 #include "report/metrics.h"
 #include "train/allocator_tuning.h"
@@ -28,6 +31,16 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+std::vector<SongFingerprint> fingerprints(const FeatureCache& cache,
+                                          const std::vector<int>& songs) {
+  std::vector<SongFingerprint> out;
+  for (int s : songs) {
+    const SongFeatures* f = cache.find(s);
+    out.push_back({f->rel_path, f->fingerprint});
+  }
+  return out;
 }
 
 std::vector<std::string> rel_paths(const Dataset& data, const std::vector<int>& songs) {
@@ -76,6 +89,8 @@ GenreModel trained_model(const TrainRequest& req, const RunConfig& config, const
       {"date", utc_now()},
       {"command", req.command_line}};
   if (last.contains("final")) training["final"] = last.at("final");
+  record_seen_songs(training, fingerprints(data.cache, data.train),
+                    fingerprints(data.cache, data.valid));
   if (n_members > 1) {
     nlohmann::json members = nlohmann::json::array();
     for (const nlohmann::json& r : state.finished_records) {
@@ -122,6 +137,10 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   const MemberRun run{req, config, data, batches_per_epoch, callbacks};
   const int n_members = config.model.ensemble;
   const std::string ckpt = checkpoint_path(req.out);
+  // A run killed between writing and renaming leaves "<file>.tmp-<pid>" behind.
+  for (const std::string& p : {req.out, ckpt})
+    for (const std::string& stale : remove_stale_temporaries(p))
+      spdlog::info("train: removed '{}', left by an interrupted run", stale);
   bool resuming = req.resume && std::filesystem::exists(ckpt);
   if (req.resume && !resuming)
     spdlog::warn("train: no checkpoint '{}'; starting from the beginning", ckpt);
@@ -142,7 +161,7 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   result.n_test = data.test.size();
   if (!data.test.empty()) {
     // Exact per-segment features from the audio, as `genrec eval` computes them.
-    const EvalResult r = evaluate(model, data.data, data.test, PredictOptions{}, threads);
+    const EvalResult r = evaluate(model, data.data, data.test, EvalOptions{}, threads);
     result.test_song_acc = compute_metrics(r.songs).accuracy;
     result.test_seg_acc = compute_metrics(r.segments).accuracy;
     nlohmann::json record = model.info().training;

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets (Debian's clang, -fsanitize=fuzzer,address,undefined) in
+# build-fuzz/ and runs each for SECONDS (default 60), one after another, from seed corpora
+# made from the test data. Corpora grow in build-fuzz/corpus/<target>/; crashes land in
+# build-fuzz/findings/<target>/ (keep each, once fixed, in fuzz/regressions/<target>/).
+# Appends "target executions cpu_s wall_s crashes" per run to build-fuzz/fuzz-log.tsv.
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: model_file decode config upload
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(model_file decode config upload)
+data=../shared/data
+command -v clang++ >/dev/null || { echo "fuzz.sh: needs clang (apt-get install clang)" >&2; exit 1; }
+
+if [ ! -f build-fuzz/CMakeCache.txt ]; then
+  CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DGENREC_FUZZ=ON -DGENREC_BUILD_TESTS=OFF -DGENREC_BUILD_BENCH=OFF >/dev/null
+fi
+cmake --build build-fuzz -j2 --target "${targets[@]/#/fuzz_}"
+
+# Seeds: the head of each test-data format, the shipped model (as-is and resealed), a few
+# configs, and HTTP requests carrying a small WAV.
+seeds=build-fuzz/seeds
+rm -rf "$seeds" && mkdir -p "$seeds"/{model_file,decode,config,upload}
+for f in "$data"/formats/*.{au,wav,mp3,flac,ogg} "$data"/gtzan-mini/genres_original/blues/blues.00000.wav; do
+  [ -f "$f" ] && head -c 16384 "$f" >"$seeds/decode/$(basename "$f")"
+done
+model=models/genrec-gtzan-mini.genrec
+{ printf '\x00'; cat "$model"; } >"$seeds/model_file/shipped"
+{ printf '\x01'; head -c -16 "$model"; } >"$seeds/model_file/shipped-unsealed"
+i=0
+for cfg in configs/*.toml; do
+  { printf '\x00'; cat "$cfg"; } >"$seeds/config/toml-$i"; i=$((i + 1))
+done
+printf '\x01{"sample_rate":22050,"n_fft":2048,"hop_length":512,"n_mels":128}' >"$seeds/config/features"
+printf '\x02{"type":"cnn","channels":[16,32],"kernel_size":3,"pooling":"avgmax"}' >"$seeds/config/arch"
+printf '\x03{"epochs":2,"lr":0.001,"mixup_alpha":0.2}' >"$seeds/config/train"
+printf '\x04{"trained_songs":[{"file":"a/b.wav","fingerprint":"0123456789abcdef"}]}' >"$seeds/config/seen"
+wav="$seeds/decode/disco.00000.16k-mono.wav"
+if [ -f "$wav" ]; then
+  len=$(stat -c %s "$wav")
+  { printf 'POST /api/predict?name=x.wav HTTP/1.1\r\nHost: a\r\nContent-Length: %d\r\n\r\n' "$len"; cat "$wav"; } \
+    >"$seeds/upload/raw"
+  { printf -- '--XyZ\r\nContent-Disposition: form-data; name="file"; filename="x.wav"\r\nContent-Type: audio/wav\r\n\r\n'
+    cat "$wav"; printf -- '\r\n--XyZ--\r\n'; } >"$seeds/upload.body"
+  { printf 'POST /api/predict HTTP/1.1\r\nHost: a\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: %d\r\n\r\n' \
+      "$(stat -c %s "$seeds/upload.body")"; cat "$seeds/upload.body"; } >"$seeds/upload/multipart"
+  rm -f "$seeds/upload.body"
+fi
+printf 'GET /api/health HTTP/1.1\r\nHost: a\r\n\r\n' >"$seeds/upload/health"
+printf 'DELETE /api/predict HTTP/1.1\r\nHost: a\r\n\r\n' >"$seeds/upload/method"
+
+log=build-fuzz/fuzz-log.tsv
+[ -f "$log" ] || printf 'date\ttarget\texecutions\tcpu_s\twall_s\tcrashes\n' >"$log"
+for t in "${targets[@]}"; do
+  corpus=build-fuzz/corpus/$t findings=build-fuzz/findings/$t
+  mkdir -p "$corpus" "$findings"
+  start=$(date +%s)
+  set +e
+  /usr/bin/time -f '%U %S' -o build-fuzz/time.txt \
+    build-fuzz/bin/fuzz_"$t" -max_total_time="$seconds" -max_len=65536 -timeout=30 \
+    -rss_limit_mb=2048 -artifact_prefix="$findings/" -print_final_stats=1 \
+    "$corpus" "$seeds/$t" 2>build-fuzz/fuzz-"$t".log
+  set -e
+  wall=$(($(date +%s) - start))
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/fuzz-"$t".log | tail -1)
+  cpu=$(awk '{ printf "%.0f", $1 + $2 }' build-fuzz/time.txt)
+  crashes=$(find "$findings" -type f | wc -l)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "${execs:-0}" "$cpu" "$wall" "$crashes" | tee -a "$log"
+done
