@@ -13,6 +13,7 @@
 #include <fstream>
 #include <future>
 #include <limits>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -225,7 +226,8 @@ TEST(Server, OddFileNamesAreKeptReadable) {
   auto r = post_file(c, "/api/predict", song, "dir/sub/caf\xe9 \x01song.wav");  // Latin-1 byte
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 200) << r->body;
-  EXPECT_EQ(body_json(r)["file"], "caf\xef\xbf\xbd song.wav");  // U+FFFD, no path, no control
+  // The stray byte is escaped as in `genrec predict`'s JSON; no path, no control character.
+  EXPECT_EQ(body_json(r)["file"], "caf\\xe9 song.wav");
 }
 
 TEST(Server, EmptyUploadsAre400) {
@@ -236,6 +238,48 @@ TEST(Server, EmptyUploadsAre400) {
   httplib::MultipartFormDataItems no_file = {{"song", "abc", "a.wav", "audio/wav"}};
   expect_json_error(c.Post("/api/predict", no_file), 400, "\"file\" field");
   expect_json_error(c.Post("/api/spectrogram", "", "application/octet-stream"), 400, "empty");
+}
+
+TEST(Server, WrongMethodsAre405WithAllow) {
+  Served s;
+  auto c = s.client();
+  auto del = c.Delete("/api/predict");
+  expect_json_error(del, 405, "Method not allowed");
+  EXPECT_EQ(del->get_header_value("Allow"), "POST");
+  auto get = c.Get("/api/spectrogram");
+  expect_json_error(get, 405, "GET /api/spectrogram");
+  EXPECT_EQ(get->get_header_value("Allow"), "POST");
+  auto post = c.Post("/api/health", "", "text/plain");
+  expect_json_error(post, 405, "allowed: GET, HEAD");
+  EXPECT_EQ(post->get_header_value("Allow"), "GET, HEAD");
+  expect_json_error(c.Put("/", "", "text/plain"), 405, "PUT /");
+  auto none = c.Delete("/no/such/thing");
+  expect_json_error(none, 404, "Nothing here");
+  EXPECT_FALSE(none->has_header("Allow"));
+}
+
+TEST(Server, ClientTextCannotForgeALogLine) {
+  std::mutex mu;
+  std::vector<std::string> logged;
+  ServerOptions o;
+  o.log = [&](const std::string& line) {
+    std::lock_guard<std::mutex> lock(mu);
+    logged.push_back(line);
+  };
+  {
+    Served s(o);
+    auto c = s.client();
+    auto r = c.Get("/x%0a127.0.0.1%20GET%20/admin%20200%1b[2J");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 404);
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  bool found = false;
+  for (const std::string& l : logged) {
+    EXPECT_EQ(l.find_first_of("\n\x1b"), std::string::npos) << l;
+    found = found || l.find("/x\\n127.0.0.1 GET /admin 200\\x1b[2J 404") != std::string::npos;
+  }
+  EXPECT_TRUE(found);
 }
 
 TEST(Server, OversizedUploadsAre413) {
