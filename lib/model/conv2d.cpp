@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -92,6 +94,9 @@ __attribute__((target("avx2,fma"))) void tile_avx2(int k, const float* a, const 
 #endif
 
 TileFn pick_tile() {
+  // GENREC_GENERIC_KERNELS=1 forces the portable kernel, so tests run it on AVX2 machines too.
+  if (const char* force = std::getenv("GENREC_GENERIC_KERNELS"); force && std::string(force) == "1")
+    return tile_generic;
 #ifdef GENREC_HAVE_AVX2_KERNEL
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return tile_avx2;
 #endif
