@@ -240,6 +240,21 @@ TEST(Server, EmptyUploadsAre400) {
   expect_json_error(c.Post("/api/spectrogram", "", "application/octet-stream"), 400, "empty");
 }
 
+TEST(Server, SilenceIsAnsweredWithAWarning) {
+  Served s;
+  auto c = s.client();
+  auto r = post_file(c, "/api/predict", encode_wav(std::vector<float>(22050 * 4, 0.0f), 22050),
+                     "silence.wav");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  const json j = body_json(r);
+  ASSERT_TRUE(j.contains("warning")) << r->body;
+  EXPECT_NE(j["warning"].get<std::string>().find("silence"), std::string::npos);
+  auto music = post_file(c, "/api/predict", synthetic_wav(3.0), "music.wav");
+  ASSERT_TRUE(music);
+  EXPECT_FALSE(body_json(music).contains("warning")) << music->body;
+}
+
 TEST(Server, WrongMethodsAre405WithAllow) {
   Served s;
   auto c = s.client();
