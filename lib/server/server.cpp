@@ -175,7 +175,7 @@ std::string body_timeout_message(double seconds) {
 
 // The methods a path answers ("" when nothing is there), for 405's Allow header.
 std::string allowed_methods(const std::string& path) {
-  if (path == "/api/predict" || path == "/api/spectrogram") return "POST";
+  if (path == "/api/predict" || path == "/api/spectrogram" || path == "/api/audio") return "POST";
   if (path == "/api/health" || path == "/api/model" || find_web_asset(path)) return "GET, HEAD";
   return "";
 }
