@@ -1,5 +1,6 @@
 // The real binary on what a careless or hostile user feeds it: output that cannot be written,
-// names that are not UTF-8, NUL bytes in stdin paths, FIFOs, silence.
+// names that are not UTF-8, NUL bytes in stdin paths, FIFOs, silence; and eval of the shipped
+// model on its own training data, which must score nothing by default.
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
@@ -80,6 +81,25 @@ TEST(CliHostile, SilenceIsAnsweredWithAWarning) {
   const auto j = nlohmann::json::parse(r.out);
   ASSERT_TRUE(j.contains("warning")) << r.out;
   EXPECT_NE(j["warning"].get<std::string>().find("silence"), std::string::npos);
+}
+
+// The shipped model was trained on every clip of gtzan-mini: eval must find nothing to score.
+TEST(CliHostile, EvalOfTheShippedModelOnItsTrainingDataScoresNothing) {
+  GENREC_REQUIRE_SHARED();
+  const std::string data = test::shared_data() + "/gtzan-mini";
+  test::RunResult r = run_genrec({"eval", "--model", kModel, "--data", data, "--format", "json"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  EXPECT_EQ(j["n_songs"], 0);
+  EXPECT_EQ(j["n_left_out_seen"], 50);
+  EXPECT_NE(j["note"].get<std::string>().find("left out 50 songs"), std::string::npos);
+
+  test::RunResult inc = run_genrec({"eval", "--model", kModel, "--data", data, "--split",
+                                    "song:1/0/0:train", "--include-trained"});
+  EXPECT_EQ(inc.exit_code, 0) << inc.err;
+  EXPECT_NE(inc.out.find("TRAINED SONGS INCLUDED (--include-trained): 50 of the 50"),
+            std::string::npos)
+      << inc.out;
 }
 
 }  // namespace
