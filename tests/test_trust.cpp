@@ -7,15 +7,17 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 
 #include "audio/audio_source.h"
 #include "audio/decoder.h"
 #include "audio/error.h"
+#include "audio/input_list.h"
 #include "audio/sample_stats.h"
 #include "audio/wav_writer.h"
 #include "data/dataset.h"
-#include "model/evaluate.h"
 #include "model/atomic_write.h"
+#include "model/evaluate.h"
 #include "model/genre_model.h"
 #include "model/model_file.h"
 #include "model/predictor.h"
@@ -219,6 +221,27 @@ TEST(HostileInput, FifoAndNulPathsAreRefusedNotWaitedOn) {
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("NUL byte"), std::string::npos) << e.what();
   }
+}
+
+// "-" on stdin: audio in every container is told from a list of paths, even a list whose names
+// hold a NUL byte or an escape sequence (those are refused by name, not decoded as audio).
+TEST(HostileInput, StdinAudioIsToldFromAPathListWithOddBytes) {
+  GENREC_REQUIRE_SHARED();
+  const std::string formats = test::shared_data() + "/formats/";
+  for (const char* f : {"blues.00000.au", "disco.00000.16k-mono.wav", "jazz.00000.44k-stereo.mp3",
+                        "rock.00000.48k-stereo.flac", "Kevin_MacLeod_-_Vibe_Ace.hq.ogg"}) {
+    std::ifstream in(formats + f, std::ios::binary);
+    std::string head(4096, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    EXPECT_TRUE(looks_like_audio(head)) << f;
+  }
+  const std::string wav = scratch_dir("trust_stdin") + "/short.wav";
+  write_wav(wav, noise(0.01), 22050);
+  std::ifstream in(wav, std::ios::binary);
+  EXPECT_TRUE(looks_like_audio(std::string(std::istreambuf_iterator<char>(in), {})));
+  EXPECT_FALSE(looks_like_audio("/music/a.wav\n/music/b.mp3\n"));
+  EXPECT_FALSE(looks_like_audio(std::string("/music/a.wav") + '\0' + "x\n/music/b.mp3\n"));
+  EXPECT_FALSE(looks_like_audio(std::string("/m/c\x1b[2J.wav\n/m/a.wav") + '\0' + "\n"));
 }
 
 // The bytes of a model file built from a random model, with its header edited by `edit` and

@@ -20,13 +20,19 @@ bool has_audio_extension(const std::string& path) {
 }
 
 bool looks_like_audio(const std::string& head) {
-  // Every container libsndfile reads has a NUL within its first bytes (chunk sizes, version
-  // fields); MPEG audio without a tag starts with an 11-bit frame sync. A list of paths has
-  // neither.
+  // Every container libsndfile reads has a NUL and other control bytes within its first bytes
+  // (chunk sizes, version fields: WAV's fmt size 16, AU's offset 24, Ogg's header type 2, ...);
+  // MPEG audio without a tag starts with an 11-bit frame sync. A list of paths has neither: a
+  // stray NUL in a path must not turn the list into "audio", so that the path is refused by
+  // name and the rest of the list still runs.
   if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0xFF &&
       (static_cast<unsigned char>(head[1]) & 0xE0) == 0xE0)
     return true;
-  return head.find('\0') != std::string::npos;
+  const auto binary = [](unsigned char c) {
+    return (c >= 0x01 && c <= 0x08) || (c >= 0x0E && c <= 0x1F && c != 0x1B);
+  };
+  return head.find('\0') != std::string::npos &&
+         std::any_of(head.begin(), head.end(), [&](char c) { return binary(c); });
 }
 
 std::vector<std::string> expand_inputs(const std::vector<std::string>& args, std::istream& list,

@@ -12,7 +12,8 @@ namespace genrec {
 // True for extensions libsndfile decodes (wav, au, flac, ogg, opus, mp3, aiff, ...).
 bool has_audio_extension(const std::string& path);
 // True when `head` (the first bytes of a stream) is audio rather than a list of paths: it holds
-// a NUL byte (every container's header does) or starts with an MPEG frame sync.
+// a NUL byte and another binary control byte (every container's header does; a path list with
+// a stray NUL in a name does not) or starts with an MPEG frame sync.
 bool looks_like_audio(const std::string& head);
 // Files are passed through even when missing, so the caller reports them as failed inputs.
 // When "-" meets audio bytes on `list`, they go to *stdin_audio and "-" stays in the result as
