@@ -12,6 +12,7 @@
 #include "audio/error.h"
 #include "audio/feature_config_toml.h"
 #include "audio/mel.h"
+#include "audio/sample_stats.h"
 #include "audio/stft.h"
 #include "audio/wav_writer.h"
 #include "data/dataset.h"
@@ -393,6 +394,11 @@ TEST(FeatureCache, RoundTripMatchesExactSegmentFeatures) {
   ASSERT_EQ(c.songs().size(), 1u);
   const SongFeatures& song = c.songs()[0];
   const std::vector<float> audio = load_audio(d.songs[0].path, 22050);
+  // The fingerprint of the decoded samples comes back from the shard's index (model files
+  // record their training songs by it).
+  SampleStats stats;
+  stats.add(audio.data(), audio.size());
+  EXPECT_EQ(song.fingerprint, stats.fingerprint());
   LogMelExtractor ex(cfg);
   const std::size_t fps = cfg.frames_per_segment(), n_mels = 128;
   const std::size_t edge = static_cast<std::size_t>(cfg.n_fft / (2 * cfg.hop_length));

@@ -15,7 +15,9 @@
 #include <sstream>
 #include <thread>
 
+#include "data/dataset.h"
 #include "data/synth.h"
+#include "model/evaluate.h"
 #include "model/genre_model.h"
 #include "process_util.h"
 #include "test_util.h"
@@ -83,6 +85,18 @@ TEST(Train, LearnsSyntheticGenresQuickly) {
     EXPECT_TRUE(nlohmann::json::parse(line).contains("loss"));
   EXPECT_EQ(n_lines, 6);
   EXPECT_FALSE(std::filesystem::exists(checkpoint_path(req.out)));
+
+  // The training songs' fingerprints went from the feature cache into the model file: eval of
+  // every song scores only the 12 held-out ones unless told to include the others.
+  const Dataset data = scan_dataset(dir + "/data");
+  std::vector<int> all(data.songs.size());
+  for (std::size_t i = 0; i < all.size(); ++i) all[i] = static_cast<int>(i);
+  const EvalResult unseen = evaluate(model, data, all, EvalOptions{}, 2);
+  EXPECT_EQ(unseen.songs.total(), 12);
+  EXPECT_EQ(unseen.seen_left_out.size(), data.songs.size() - 12);
+  EvalOptions include;
+  include.include_seen = true;
+  EXPECT_EQ(evaluate(model, data, all, include, 2).n_seen_scored, data.songs.size() - 12);
 }
 
 TEST(Train, ResumeAfterKillMatchesUninterruptedRun) {
