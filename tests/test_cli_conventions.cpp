@@ -133,9 +133,9 @@ TEST(CliConventions, CsvHasOneRowPerSegmentWithSegments) {
 TEST(CliConventions, ProgressOnlyOnATerminal) {
   const std::string g = test::genrec_binary();
   const std::string out = test::scratch_dir("cli_conv_progress");
-  for (const std::string cmd : {g + " features " + synth_dir() + " --out " + out + "/f.csv",
-                                g + " predict " + synth_dir() + " --format jsonl",
-                                g + " eval --data " + synth_dir() + " --format json"}) {
+  for (const std::string& cmd : {g + " features " + synth_dir() + " --out " + out + "/f.csv",
+                                 g + " predict " + synth_dir() + " --format jsonl",
+                                 g + " eval --data " + synth_dir() + " --format json"}) {
     const std::string tty = run_in_terminal(cmd);
     EXPECT_TRUE(contains(tty, " [#")) << cmd << "\n" << tty.substr(0, 2000);
     EXPECT_TRUE(contains(tty, "/s")) << cmd;
