@@ -5,9 +5,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "test_util.h"
@@ -32,11 +34,14 @@ inline std::string slurp(const std::string& path) {
 
 // Starts genrec with args (no shell), stdin/stdout/stderr redirected to files; returns its pid.
 // `binary` replaces the build tree's genrec when given.
+// `env`: variables set in the child only (NAME, value).
 inline pid_t spawn_genrec(const std::vector<std::string>& args, const std::string& in,
                           const std::string& out, const std::string& err,
-                          const std::string& binary = genrec_binary()) {
+                          const std::string& binary = genrec_binary(),
+                          const std::vector<std::pair<std::string, std::string>>& env = {}) {
   pid_t pid = ::fork();
   if (pid == 0) {
+    for (const auto& [name, value] : env) ::setenv(name.c_str(), value.c_str(), 1);
     if (!std::freopen(in.c_str(), "r", stdin) || !std::freopen(out.c_str(), "w", stdout) ||
         !std::freopen(err.c_str(), "w", stderr))
       ::_exit(127);

@@ -4,6 +4,8 @@
 
 #include "commands.h"
 #include "data_flags.h"
+#include "model/launch_env.h"
+#include "model/local_launch.h"
 #include "model/train_library.h"
 #include "progress_bar.h"
 
@@ -23,7 +25,11 @@ std::string data_arguments(const DataOptions& d) {
 
 void run_train(TrainRequest request, const GlobalOptions& global) {
   request.threads = global.resolved_threads();
-  ProgressBar bar(global.quiet, "batches");
+  request.launch = launch_env_from_environment();
+  if (request.launch.distributed())  // every rank logs; the prefix tells them apart
+    spdlog::set_pattern(fmt::format("[rank {}] %^%l%$: %v", request.launch.rank));
+  // One bar, rank 0's: several ranks redrawing one terminal line would garble it.
+  ProgressBar bar(global.quiet || request.launch.rank > 0, "batches");
   TrainCallbacks callbacks;
   if (bar.enabled()) {
     callbacks.on_batch = [&bar](int epoch, std::size_t batch, std::size_t n_batches, double loss) {
@@ -44,8 +50,14 @@ void run_train(TrainRequest request, const GlobalOptions& global) {
                  m.epoch, m.n_epochs, m.loss, percent(m.train_seg_acc), valid, m.lr, m.seconds,
                  m.best ? " *" : "");
   };
-  const TrainResult r = train_with_library(request, callbacks);
+  TrainResult r;
+  try {
+    r = train_with_library(request, callbacks);
+  } catch (const DeviceUnavailable& e) {
+    throw UsageError(e.what());
+  }
   bar.clear();
+  if (r.rank != 0) return;  // rank 0 reports
   const std::string networks =
       r.n_members > 1 ? fmt::format("{} networks; the last: ", r.n_members) : "";
   spdlog::info("saved {} ({}weights of epoch {}, {} epochs run{}) in {:.1f}s", r.model_path,
@@ -89,7 +101,28 @@ void setup_train(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--cache", req->cache_dir,
                   "Feature cache directory (default: .genrec-cache in the first --data's folder)");
   cmd->add_option("--name", req->name, "Model name stored in the file (default: file stem)");
-  cmd->callback([req, &global] {
+  cmd->add_option("--device", req->device, "Training device: cpu | cuda | cuda:N")
+      ->capture_default_str();
+  auto nproc = std::make_shared<int>(0);
+  cmd->add_option("--nproc", *nproc,
+                  "Start N local ranks of a data-parallel job (as torchrun --nproc_per_node N); "
+                  "without it, RANK/WORLD_SIZE/MASTER_ADDR/MASTER_PORT (or SLURM_*) decide")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--dist-timeout", req->dist_timeout_s,
+                  "Seconds a rank waits for the others before it gives up")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  cmd->callback([req, nproc, &global] {
+    if (*nproc > 0) {
+      if (launch_env_from_environment().distributed())
+        throw UsageError("train: --nproc: this process is already a rank of a job (WORLD_SIZE)");
+      const int code = run_local_ranks(own_command_line_without("--nproc"), *nproc);
+      if (code != 0) {
+        spdlog::error("train: a rank failed (exit code {}); the others were stopped", code);
+        throw PartialFailure{};
+      }
+      return;
+    }
     TrainRequest r = *req;
     r.command_line = fmt::format("genrec --threads {} train {} --out {}{} --split {} --seed {}{}",
                                  global.resolved_threads(), data_arguments(r.data), r.out,

@@ -2,6 +2,7 @@
 // Each subcommand lives in its own cmd_<name>.cpp: an options struct, setup_<name>() that
 // registers it on the CLI11 app, and a run function. main.cpp only registers them.
 #include <CLI/CLI.hpp>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,12 @@ inline constexpr const char* kModelHelp =
 
 // Thrown by a command whose inputs partly failed after printing its results: exit code 1.
 struct PartialFailure {};
+
+// A request this build or machine cannot serve (e.g. --device cuda without CUDA): main prints
+// the message as one line and exits with code 2, as for a bad flag.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 void setup_mel(CLI::App& app, const GlobalOptions& global);
 void setup_features(CLI::App& app, const GlobalOptions& global);

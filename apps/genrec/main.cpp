@@ -110,6 +110,9 @@ int main(int argc, char** argv) {
     return 2;
   } catch (const PartialFailure&) {
     return checked_stdout(1);
+  } catch (const UsageError& e) {
+    spdlog::error("{}", e.what());
+    return checked_stdout(2);
   } catch (const std::exception& e) {
     spdlog::error("{}", e.what());
     return checked_stdout(1);

@@ -9,6 +9,11 @@ BatchLoader::BatchLoader(const FeatureCache& cache, const std::vector<int>& song
     : cache_(cache), options_(options), seed_(seed) {
   if (options.batch_size < 1 || options.crops_per_song < 1)
     throw Error("loader", "options", "batch_size and crops_per_song must be >= 1");
+  if (options.n_shards < 1 || options.shard < 0 || options.shard >= options.n_shards ||
+      options.batch_size % options.n_shards != 0)
+    throw Error("loader", "options",
+                "batch_size " + std::to_string(options.batch_size) +
+                    " is not a multiple of the world size " + std::to_string(options.n_shards));
   std::mt19937_64 rng(seed);
   for (int s : songs) {
     const SongFeatures* f = cache.find(s);
@@ -21,13 +26,17 @@ BatchLoader::BatchLoader(const FeatureCache& cache, const std::vector<int>& song
   // Fisher-Yates with our own index draw: the same order on every platform.
   for (std::size_t i = plan_.size() - 1; i > 0; --i)
     std::swap(plan_[i], plan_[uniform_index(rng, i + 1)]);
+  const auto shards = static_cast<std::size_t>(options.n_shards);
+  plan_.resize(plan_.size() - plan_.size() % shards);
+  if (plan_.empty()) throw Error("loader", "training set", "fewer windows than ranks");
   n_batches_ = count_batches(plan_.size(), options.batch_size);
   plan_.resize(std::min(plan_.size(), n_batches_ * static_cast<std::size_t>(options.batch_size)));
   thread_ = std::thread([this] { produce(); });
 }
 
-std::size_t BatchLoader::count_batches(std::size_t n_windows, int batch_size) {
+std::size_t BatchLoader::count_batches(std::size_t n_windows, int batch_size, int n_shards) {
   const auto bs = static_cast<std::size_t>(batch_size);
+  n_windows -= n_windows % static_cast<std::size_t>(n_shards);
   // A last batch of a single window gives batch norm a degenerate batch: drop that window.
   if (n_windows > bs && n_windows % bs == 1) --n_windows;
   return (n_windows + bs - 1) / bs;
@@ -61,29 +70,41 @@ void BatchLoader::mix(TrainBatch& batch, std::size_t window, std::mt19937_64& rn
   }
 }
 
+std::pair<std::size_t, std::size_t> BatchLoader::shard_range(std::size_t b) const {
+  const auto bs = static_cast<std::size_t>(options_.batch_size);
+  const auto shards = static_cast<std::size_t>(options_.n_shards);
+  const std::size_t begin = b * bs, size = std::min(bs, plan_.size() - begin) / shards;
+  const std::size_t first = begin + static_cast<std::size_t>(options_.shard) * size;
+  return {first, first + size};
+}
+
 void BatchLoader::produce() {
   try {
     const FeatureConfig& config = cache_.config();
     const int n_mels = config.n_mels;
     const auto n_frames = static_cast<int>(config.frames_per_segment());
     const std::size_t window = static_cast<std::size_t>(n_mels) * n_frames;
-    const auto bs = static_cast<std::size_t>(options_.batch_size);
-    // A stream of its own for the augmentation, so the plan and the masks stay independent.
-    std::mt19937_64 rng(seed_ ^ 0x9E3779B97F4A7C15ull);
-    std::mt19937_64 mix_rng(seed_ ^ 0xD1B54A32D192ED03ull);
+    // Streams of their own for the augmentation, so the plan and the masks stay independent;
+    // one per window (by its place in the epoch), so a window gets the same masks whichever
+    // rank trains it. Mixup pairs windows within a rank's batch: a stream per rank.
+    std::mt19937_64 mix_rng(seed_ ^ 0xD1B54A32D192ED03ull ^
+                            (0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(options_.shard)));
     for (std::size_t b = 0; b < n_batches_; ++b) {
       TrainBatch batch;
-      const std::size_t begin = b * bs;
-      batch.size = std::min(bs, plan_.size() - begin);
+      const auto [begin, end] = shard_range(b);
+      batch.size = end - begin;
       batch.x.resize(batch.size * window);
       batch.y.resize(batch.size);
       for (std::size_t i = 0; i < batch.size; ++i) {
         const Item& item = plan_[begin + i];
         float* x = batch.x.data() + i * window;
         cut_segment(*item.song, item.offset, config, x);
-        if (options_.augment_enabled)
+        if (options_.augment_enabled) {
+          std::mt19937_64 rng(seed_ ^ 0x9E3779B97F4A7C15ull ^
+                              (0xBF58476D1CE4E5B9ull * static_cast<std::uint64_t>(begin + i + 1)));
           augment_window(x, n_mels, n_frames, options_.augment, options_.top_db, options_.fill,
                          rng);
+        }
         batch.y[i] = item.song->label;
       }
       if (options_.mixup_alpha > 0) mix(batch, window, mix_rng);

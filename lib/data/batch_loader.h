@@ -27,6 +27,12 @@ struct LoaderOptions {
   // random j, lam = max(l, 1-l) with l ~ Beta(alpha, alpha). 0: off.
   double mixup_alpha = 0.0;
   std::size_t queue_capacity = 4;
+  // Data parallelism (a DistributedSampler's semantics): every rank plans the same shuffled
+  // epoch, batch_size is the global batch, and rank `shard` of `n_shards` gets slice `shard` of
+  // each global batch cut into n_shards equal parts (the epoch is trimmed to a multiple of
+  // n_shards windows), so the shards are disjoint and together make the one-process epoch.
+  int shard = 0;
+  int n_shards = 1;
 };
 
 struct TrainBatch {
@@ -42,16 +48,18 @@ class BatchLoader {
  public:
   // songs: dataset indices present in the cache. Starts the producer thread at once.
   // Throws genrec::Error("loader", ...) when no song is usable.
+  // Throws genrec::Error("loader", ...) too when batch_size is not a multiple of n_shards.
   BatchLoader(const FeatureCache& cache, const std::vector<int>& songs,
               const LoaderOptions& options, std::uint64_t seed);
   ~BatchLoader();  // stops the producer and joins it
   BatchLoader(const BatchLoader&) = delete;
   BatchLoader& operator=(const BatchLoader&) = delete;
 
-  // Batches in an epoch of n_windows windows (a last batch of one window is dropped).
-  static std::size_t count_batches(std::size_t n_windows, int batch_size);
+  // Batches in an epoch of n_windows windows (a last batch of one window is dropped), over
+  // n_shards ranks (n_windows trimmed to a multiple of n_shards first).
+  static std::size_t count_batches(std::size_t n_windows, int batch_size, int n_shards = 1);
   std::size_t n_batches() const { return n_batches_; }
-  std::size_t n_windows() const { return plan_.size(); }
+  std::size_t n_windows() const { return plan_.size(); }  // of the whole epoch, every shard
   // Moves the next batch into `batch`; false after the last one. Rethrows a producer error.
   bool next(TrainBatch& batch);
 
@@ -62,6 +70,8 @@ class BatchLoader {
   };
   void produce();
   void mix(TrainBatch& batch, std::size_t window, std::mt19937_64& rng) const;
+  // Plan positions [begin, end) of this shard's part of global batch b.
+  std::pair<std::size_t, std::size_t> shard_range(std::size_t b) const;
 
   const FeatureCache& cache_;
   LoaderOptions options_;

@@ -2,6 +2,7 @@
 
 #include <dlfcn.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "audio/error.h"
@@ -17,6 +18,9 @@ TrainResult train_with_library(const TrainRequest& request, const TrainCallbacks
   if (!request.force && !resuming && std::filesystem::exists(request.out, ec))
     throw Error("train", request.out, "already exists; pass --force to overwrite it");
   const std::string path = training_library_path();
+  // LibTorch's c10d logs its own warnings through glog (read at load time); genrec reports
+  // each failure in one line, so keep glog to fatal messages unless the user chose a level.
+  ::setenv("GLOG_minloglevel", "3", /*overwrite=*/0);
   // Never closed: LibTorch registers global state that must outlive the process's last use.
   void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);
   if (!library) throw Error("train", path, std::string("cannot load: ") + dlerror());

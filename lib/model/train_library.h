@@ -8,7 +8,7 @@ namespace genrec {
 
 // The symbol the training library exports; its signature is TrainEntryFn. The suffix changes
 // whenever TrainRequest, TrainCallbacks or TrainResult change, so a stale library is refused.
-inline constexpr const char* kTrainEntrySymbol = "genrec_train_entry_v3";
+inline constexpr const char* kTrainEntrySymbol = "genrec_train_entry_v4";
 using TrainEntryFn = void (*)(const TrainRequest* request, const TrainCallbacks* callbacks,
                               TrainResult* result);
 

@@ -8,7 +8,9 @@
 #include <optional>
 #include <string>
 
+#include "audio/error.h"
 #include "data/data_source.h"
+#include "model/launch_env.h"
 
 namespace genrec {
 
@@ -26,6 +28,17 @@ struct TrainRequest {
   std::string cache_dir;         // empty: .genrec-cache in the first dataset's folder
   std::string command_line;      // recorded in the model file
   std::string name;              // model name; empty: file stem of `out`
+  // Data parallelism: this process's rank in the job (launch_env_from_environment); every
+  // rank runs the same request. Collectives and rendezvous give up after dist_timeout_s.
+  LaunchEnv launch;
+  int dist_timeout_s = 300;
+  std::string device = "cpu";  // cpu | cuda | cuda:N
+};
+
+// The requested --device is not in this LibTorch build or on this machine (exit code 2).
+class DeviceUnavailable : public Error {
+ public:
+  using Error::Error;
 };
 
 struct EpochMetrics {
@@ -64,6 +77,8 @@ struct TrainResult {
   std::optional<double> test_seg_acc;
   double seconds = 0;       // whole run, this process
   nlohmann::json training;  // what went into the model file's "training"
+  int rank = 0;             // ranks > 0 write nothing and leave the fields above unset
+  int world_size = 1;
 };
 
 // The checkpoint and metrics paths of a model path.

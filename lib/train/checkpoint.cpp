@@ -58,10 +58,22 @@ void save_checkpoint(const std::string& path, const TrainState& state, TrainModu
 
 void load_checkpoint(const std::string& path, TrainState& state, TrainModules m,
                      const std::vector<TensorSpec>& member_specs) {
+  load_checkpoint_bytes(path, read_checkpoint_bytes(path), state, m, member_specs);
+}
+
+std::string read_checkpoint_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream bytes;
+  if (!in || !(bytes << in.rdbuf())) throw Error("checkpoint", path, "cannot read");
+  return bytes.str();
+}
+
+void load_checkpoint_bytes(const std::string& path, const std::string& bytes, TrainState& state,
+                           TrainModules m, const std::vector<TensorSpec>& member_specs) {
   nlohmann::json j;
   try {
     torch::serialize::InputArchive root, net, average, best, optimizer;
-    root.load_from(path);
+    root.load_from(bytes.data(), bytes.size());
     c10::IValue text;
     root.read("state", text);
     j = nlohmann::json::parse(text.toStringRef());

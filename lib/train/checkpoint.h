@@ -46,5 +46,10 @@ void save_checkpoint(const std::string& path, const TrainState& state, TrainModu
 // differs from state.fingerprint (another config, split or dataset).
 void load_checkpoint(const std::string& path, TrainState& state, TrainModules modules,
                      const std::vector<TensorSpec>& member_specs);
+// The same from the bytes of the checkpoint file `path` (read by another rank).
+void load_checkpoint_bytes(const std::string& path, const std::string& bytes, TrainState& state,
+                           TrainModules modules, const std::vector<TensorSpec>& member_specs);
+// The bytes of the checkpoint file. Throws genrec::Error("checkpoint", path, cause).
+std::string read_checkpoint_bytes(const std::string& path);
 
 }  // namespace genrec

@@ -30,7 +30,12 @@ torch::Tensor GenreCnnImpl::forward(const torch::Tensor& logmel) {
   auto x = logmel.size(1) == n_bands_ ? logmel : logmel.narrow(/*dim=*/1, /*start=*/0, n_bands_);
   if (config_.input_reference == "window_max") x = x - x.amax(/*dim=*/{1, 2}, /*keepdim=*/true);
   x = (x - norm_mean_.view({1, -1, 1})) / norm_std_.view({1, -1, 1});
-  x = blocks_->forward(x.unsqueeze(1));  // [B][C][F'][T']
+  x = x.unsqueeze(1);
+  for (auto& layer : *blocks_) {
+    auto bn = std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(layer.ptr());
+    x = bn && cross_rank_sum_ && is_training() ? synced_batch_norm(x, *bn)
+                                               : layer.forward<torch::Tensor>(x);
+  }  // [B][C][F'][T']
   torch::Tensor pooled;
   if (config_.pooling == "avg") {
     pooled = x.mean({2, 3});
@@ -42,6 +47,33 @@ torch::Tensor GenreCnnImpl::forward(const torch::Tensor& logmel) {
     pooled = torch::cat({x.mean({2, 3}), x.amax({2, 3})}, /*dim=*/1);
   }
   return head_->forward(dropout_->forward(pooled));
+}
+
+void GenreCnnImpl::sync_batch_norm(
+    std::function<torch::Tensor(const torch::Tensor&)> cross_rank_sum) {
+  cross_rank_sum_ = std::move(cross_rank_sum);
+}
+
+// ref: torch.nn.SyncBatchNorm: mean and biased variance over every rank's batch (two passes,
+// as BatchNorm2d computes them), running variance updated with the unbiased one.
+torch::Tensor GenreCnnImpl::synced_batch_norm(const torch::Tensor& x,
+                                              torch::nn::BatchNorm2dImpl& bn) {
+  const std::int64_t channels = x.size(1);
+  const auto local_count = static_cast<double>(x.numel() / channels);
+  const torch::Tensor count = cross_rank_sum_(torch::full({1}, local_count)).detach();
+  const torch::Tensor mean = cross_rank_sum_(x.sum({0, 2, 3})) / count;
+  const torch::Tensor centred = x - mean.view({1, -1, 1, 1});
+  const torch::Tensor var = cross_rank_sum_(centred.square().sum({0, 2, 3})) / count;
+  {
+    torch::NoGradGuard no_grad;
+    const double momentum = bn.options.momentum().value_or(0.1);
+    const double n = count.item<double>();
+    bn.running_mean.mul_(1 - momentum).add_(mean.detach(), momentum);
+    bn.running_var.mul_(1 - momentum).add_(var.detach() * (n / std::max(1.0, n - 1)), momentum);
+    bn.num_batches_tracked.add_(1);
+  }
+  const torch::Tensor scale = bn.weight / torch::sqrt(var + bn.options.eps());
+  return centred * scale.view({1, -1, 1, 1}) + bn.bias.view({1, -1, 1, 1});
 }
 
 void GenreCnnImpl::set_normalization(const std::vector<float>& mean,

@@ -4,6 +4,7 @@
 // then applies the per-band normalisation (mean/std buffers, saved with the weights).
 #include <torch/torch.h>
 
+#include <functional>
 #include <vector>
 
 #include "model/cnn_config.h"
@@ -19,10 +20,17 @@ class GenreCnnImpl : public torch::nn::Module {
   // kept; std > 0).
   void set_normalization(const std::vector<float>& mean, const std::vector<float>& std);
   std::int64_t n_parameters() const;
+  // Data parallelism: in training mode, batch norm normalises with the statistics of the global
+  // batch, made from per-rank sums by `cross_rank_sum` (differentiable, summed over ranks);
+  // running statistics follow those global ones. Unset: each batch's own statistics.
+  void sync_batch_norm(std::function<torch::Tensor(const torch::Tensor&)> cross_rank_sum);
   const CnnConfig& config() const { return config_; }
 
  private:
+  torch::Tensor synced_batch_norm(const torch::Tensor& x, torch::nn::BatchNorm2dImpl& bn);
+
   CnnConfig config_;
+  std::function<torch::Tensor(const torch::Tensor&)> cross_rank_sum_;
   int n_bands_ = 0;                     // input bands read (the lowest ones)
   torch::Tensor norm_mean_, norm_std_;  // [n_mels] buffers
   torch::nn::Sequential blocks_{nullptr};

@@ -7,7 +7,8 @@ namespace genrec {
 EpochTotals train_epoch(GenreCnn& net, torch::optim::AdamW& optimizer, WeightAverage& ema,
                         BatchLoader& loader, const TrainOptions& opt, const FeatureConfig& features,
                         const StepSchedule& schedule, std::int64_t& step, int epoch,
-                        const TrainCallbacks& callbacks) {
+                        const TrainCallbacks& callbacks,
+                        const std::function<void()>& reduce_gradients) {
   const int n_mels = features.n_mels;
   const int n_frames = static_cast<int>(features.frames_per_segment());
   net->train();
@@ -18,8 +19,8 @@ EpochTotals train_epoch(GenreCnn& net, torch::optim::AdamW& optimizer, WeightAve
   while (loader.next(batch)) {
     t.lr =
         scheduled_lr(step, schedule.warmup_steps, schedule.total_steps, opt.lr, opt.min_lr_ratio);
-    const StepResult r =
-        train_step(net, optimizer, batch, n_mels, n_frames, t.lr, opt.label_smoothing);
+    const StepResult r = train_step(net, optimizer, batch, n_mels, n_frames, t.lr,
+                                    opt.label_smoothing, reduce_gradients);
     ema.update(net, step);
     ++step;
     t.loss_sum += r.loss * static_cast<double>(batch.size);

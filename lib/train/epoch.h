@@ -2,6 +2,7 @@
 // One training epoch: every batch of the loader through train_step at the scheduled learning
 // rate, the weight average updated after each step.
 #include <cstdint>
+#include <functional>
 
 #include "data/batch_loader.h"
 #include "model/train_config.h"
@@ -25,10 +26,12 @@ struct EpochTotals {
 };
 
 // Trains `net` on every batch of `loader` (epoch: 1-based, for the callback); `step` counts
-// optimizer steps across epochs and is advanced by the batches trained.
+// optimizer steps across epochs and is advanced by the batches trained. `reduce_gradients`:
+// see train_step.
 EpochTotals train_epoch(GenreCnn& net, torch::optim::AdamW& optimizer, WeightAverage& ema,
                         BatchLoader& loader, const TrainOptions& options,
                         const FeatureConfig& features, const StepSchedule& schedule,
-                        std::int64_t& step, int epoch, const TrainCallbacks& callbacks);
+                        std::int64_t& step, int epoch, const TrainCallbacks& callbacks,
+                        const std::function<void()>& reduce_gradients = {});
 
 }  // namespace genrec

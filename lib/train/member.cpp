@@ -21,10 +21,55 @@ std::uint64_t stream_seed(std::uint64_t seed, std::uint64_t epoch, std::uint64_t
   return z ^ (z >> 31);
 }
 
+// Rank 0 keeps `seed` (so one process trains as before); other ranks get streams of their own.
+std::uint64_t rank_seed(std::uint64_t seed, int rank) {
+  return rank == 0 ? seed : stream_seed(seed, static_cast<std::uint64_t>(rank), /*purpose=*/3);
+}
+
 void write_metrics_file(const std::string& path, const nlohmann::json& history) {
   std::string text;
   for (const auto& m : history) text += m.dump() + "\n";
   write_file_atomic(path, text, "train");
+}
+
+// Every parameter and buffer of a network (the state a broadcast makes equal), as views
+// outside autograd that share their storage.
+std::vector<torch::Tensor> module_state(const GenreCnn& net) {
+  std::vector<torch::Tensor> out;
+  for (const torch::Tensor& p : net->parameters()) out.push_back(p.detach());
+  for (const torch::Tensor& b : net->buffers()) out.push_back(b.detach());
+  return out;
+}
+
+// Songs first, first + step, ...: one rank's share of a list.
+std::vector<int> every_nth(const std::vector<int>& songs, int first, int step) {
+  std::vector<int> out;
+  for (std::size_t i = static_cast<std::size_t>(first); i < songs.size();
+       i += static_cast<std::size_t>(step))
+    out.push_back(songs[i]);
+  return out;
+}
+
+// The sums of a validation split across ranks.
+ValidTotals reduce_totals(Communicator& comm, const ValidTotals& t) {
+  torch::Tensor v =
+      torch::tensor({t.loss_sum, static_cast<double>(t.n_windows), static_cast<double>(t.seg_hits),
+                     static_cast<double>(t.n_songs), static_cast<double>(t.song_hits)},
+                    torch::kFloat64);
+  comm.all_reduce_sum({v});
+  const auto count = [&](int i) { return static_cast<std::int64_t>(v[i].item<double>()); };
+  return ValidTotals{v[0].item<double>(), count(1), count(2), count(3), count(4)};
+}
+
+EpochTotals reduce_totals(Communicator& comm, const EpochTotals& t) {
+  torch::Tensor v = torch::tensor(
+      {t.loss_sum, static_cast<double>(t.hits), static_cast<double>(t.seen)}, torch::kFloat64);
+  comm.all_reduce_sum({v});
+  EpochTotals out = t;
+  out.loss_sum = v[0].item<double>();
+  out.hits = static_cast<std::int64_t>(v[1].item<double>());
+  out.seen = static_cast<std::int64_t>(v[2].item<double>());
+  return out;
 }
 
 void reset_member_state(TrainState& state) {
@@ -49,8 +94,9 @@ void judge_epoch(const MemberRun& run, GenreCnn& average, GenreCnn& best, TrainS
     m.best = true;
     return;
   }
-  const ValidScores v =
-      valid_scores(validate(average, run.data.cache, run.data.valid, opt.eval_batch_size));
+  const std::vector<int> mine = every_nth(run.data.valid, run.comm.rank(), run.comm.world_size());
+  const ValidScores v = valid_scores(
+      reduce_totals(run.comm, validate(average, run.data.cache, mine, opt.eval_batch_size)));
   m.has_valid = true;
   m.valid_loss = v.loss;
   m.valid_seg_acc = v.seg_acc;
@@ -86,7 +132,10 @@ void train_member(const MemberRun& run, TrainState& state, bool resume) {
   const int n_members = arch.ensemble;
   const std::string ckpt = checkpoint_path(run.req.out);
 
-  torch::manual_seed(run.req.seed + static_cast<std::uint64_t>(state.member));
+  // Each rank draws its own initial weights and dropout masks; rank 0's weights are broadcast.
+  Communicator& comm = run.comm;
+  torch::manual_seed(
+      rank_seed(run.req.seed + static_cast<std::uint64_t>(state.member), comm.rank()));
   GenreCnn net(arch, features, n_labels);
   net->set_normalization(run.data.input_stats.mean, run.data.input_stats.std);
   GenreCnn average(arch, features, n_labels), best(arch, features, n_labels);
@@ -98,26 +147,43 @@ void train_member(const MemberRun& run, TrainState& state, bool resume) {
                                 torch::optim::AdamWOptions(opt.lr).weight_decay(opt.weight_decay));
   TrainModules modules{net, average, best, optimizer};
   if (resume) {
-    load_checkpoint(ckpt, state, modules, arch.member_tensor_specs(features, n_labels));
-    spdlog::info("train: resuming from '{}' after epoch {}{}", ckpt, state.next_epoch,
-                 n_members > 1 ? fmt::format(" of member {}/{}", state.member + 1, n_members)
-                               : std::string());
+    // Rank 0's file, so ranks on other machines need no copy of it.
+    const std::string bytes = comm.share_from_root(
+        "checkpoint", comm.is_root() ? read_checkpoint_bytes(ckpt) : std::string(),
+        std::chrono::seconds(run.req.dist_timeout_s));
+    load_checkpoint_bytes(ckpt, bytes, state, modules,
+                          arch.member_tensor_specs(features, n_labels));
+    if (comm.is_root())
+      spdlog::info("train: resuming from '{}' after epoch {}{}", ckpt, state.next_epoch,
+                   n_members > 1 ? fmt::format(" of member {}/{}", state.member + 1, n_members)
+                                 : std::string());
   } else {
     reset_member_state(state);
   }
+  // ref: DistributedDataParallel broadcasts rank 0's module state at construction.
+  for (GenreCnn* m : {&net, &average, &best}) comm.broadcast(module_state(*m));
+  std::function<void()> reduce_gradients;
+  if (comm.distributed()) {
+    net->sync_batch_norm([&comm](const torch::Tensor& x) { return comm.sum_with_grad(x); });
+    reduce_gradients = [&] { comm.average_gradients(net->parameters()); };
+  }
   const std::uint64_t seed = run.req.seed + static_cast<std::uint64_t>(state.member);
-  const LoaderOptions loading = loader_options(opt, features.top_db, run.data.fill_stats.mean);
+  LoaderOptions loading = loader_options(opt, features.top_db, run.data.fill_stats.mean);
+  loading.shard = comm.rank();
+  loading.n_shards = comm.world_size();
   StepSchedule schedule;
   schedule.total_steps = run.batches_per_epoch * opt.epochs;
   schedule.warmup_steps = static_cast<std::int64_t>(opt.warmup_epochs * run.batches_per_epoch);
 
   for (int epoch = state.next_epoch; epoch < opt.epochs && !state.stopped; ++epoch) {
     const auto t_epoch = Clock::now();
-    torch::manual_seed(stream_seed(seed, epoch, /*purpose=*/1));  // dropout
+    torch::manual_seed(rank_seed(stream_seed(seed, epoch, /*purpose=*/1), comm.rank()));  // dropout
     BatchLoader loader(run.data.cache, run.data.train, loading,
                        stream_seed(seed, epoch, /*purpose=*/2));
-    const EpochTotals t = train_epoch(net, optimizer, ema, loader, opt, features, schedule,
-                                      state.step, epoch + 1, run.callbacks);
+    const TrainCallbacks none;
+    const EpochTotals t = reduce_totals(
+        comm, train_epoch(net, optimizer, ema, loader, opt, features, schedule, state.step,
+                          epoch + 1, comm.is_root() ? run.callbacks : none, reduce_gradients));
     const double train_seconds = seconds_since(t_epoch);
 
     EpochMetrics m;
@@ -133,6 +199,7 @@ void train_member(const MemberRun& run, TrainState& state, bool resume) {
     m.seconds = seconds_since(t_epoch);
     state.history.push_back(m.to_json());
     state.next_epoch = epoch + 1;
+    if (!comm.is_root()) continue;
     write_metrics_file(metrics_path(run.req.out), all_metrics(state));
     save_checkpoint(ckpt, state, modules);
     if (run.callbacks.on_epoch) run.callbacks.on_epoch(m);

@@ -8,6 +8,7 @@
 #include "model/train_config.h"
 #include "model/train_request.h"
 #include "train/checkpoint.h"
+#include "train/communicator.h"
 #include "train/training_data.h"
 
 namespace genrec {
@@ -18,12 +19,16 @@ struct MemberRun {
   const RunConfig& config;
   const TrainingData& data;
   std::int64_t batches_per_epoch;
-  const TrainCallbacks& callbacks;
+  const TrainCallbacks& callbacks;  // called on rank 0 only
+  Communicator& comm;               // the job's ranks (one process: does nothing)
 };
 
 // Trains member state.member (seed req.seed + member) to the end, continuing from the
 // checkpoint when `resume` (which may move state.member on to the checkpoint's member), and
 // appends its kept weights and record to state.finished and state.finished_records.
+// Over several ranks: rank 0's initial weights (or checkpoint) go to every rank, each trains
+// on its shard of every global batch with gradients averaged and batch norm synchronised,
+// validation is split and summed, and only rank 0 writes metrics and checkpoints.
 // Throws genrec::Error for an unreadable or foreign checkpoint.
 void train_member(const MemberRun& run, TrainState& state, bool resume);
 

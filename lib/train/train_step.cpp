@@ -16,7 +16,8 @@ torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::T
 }
 
 StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch& batch, int n_mels,
-                      int n_frames, double lr, double label_smoothing) {
+                      int n_frames, double lr, double label_smoothing,
+                      const std::function<void()>& reduce_gradients) {
   for (auto& group : optimizer.param_groups())
     static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
   const auto n = static_cast<std::int64_t>(batch.size);
@@ -35,6 +36,7 @@ StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch&
   }
   optimizer.zero_grad();
   loss.backward();
+  if (reduce_gradients) reduce_gradients();
   optimizer.step();
   StepResult r;
   r.loss = loss.item<double>();

@@ -3,6 +3,8 @@
 // trainer and the training benchmark so that both measure the same work.
 #include <torch/torch.h>
 
+#include <functional>
+
 #include "data/batch_loader.h"
 #include "train/cnn.h"
 
@@ -19,9 +21,11 @@ torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::T
                                      double smoothing, bool reduce = true);
 
 // Forward, loss, backward and optimizer.step() at learning rate `lr` (set on every group).
-// With mixup (batch.lam set) the loss weighs both labels of each window.
+// With mixup (batch.lam set) the loss weighs both labels of each window. `reduce_gradients`,
+// when set, runs between backward and the step (data parallelism: averaging over ranks).
 StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch& batch, int n_mels,
-                      int n_frames, double lr, double label_smoothing);
+                      int n_frames, double lr, double label_smoothing,
+                      const std::function<void()>& reduce_gradients = {});
 
 // Linear warm-up over warmup_steps, then cosine decay from lr to lr * min_ratio at total_steps.
 double scheduled_lr(std::int64_t step, std::int64_t warmup_steps, std::int64_t total_steps,

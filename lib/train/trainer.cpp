@@ -17,6 +17,7 @@
 #include "report/metrics.h"
 #include "train/allocator_tuning.h"
 #include "train/checkpoint.h"
+#include "train/communicator.h"
 #include "train/member.h"
 #include "train/stopwatch.h"
 #include "train/training_data.h"
@@ -43,6 +44,28 @@ std::vector<SongFingerprint> fingerprints(const FeatureCache& cache,
   return out;
 }
 
+// The device of --device; throws DeviceUnavailable for CUDA on a LibTorch without it.
+void check_device(const std::string& device) {
+  if (device == "cpu") return;
+  if (device != "cuda" && device.rfind("cuda:", 0) != 0)
+    throw Error("train", "--device " + device, "not a device (cpu, cuda or cuda:N)");
+  if (!torch::cuda::is_available())
+    throw DeviceUnavailable("train", "--device " + device,
+                            "this LibTorch has no CUDA (or no GPU is visible); use --device cpu");
+  throw DeviceUnavailable("train", "--device " + device,
+                          "training on CUDA is not implemented yet; use --device cpu");
+}
+
+// 64 bits of std::hash over every byte of every kept tensor, in hex: equal digests on two
+// ranks mean bit-identical weights.
+std::string weights_digest(const std::vector<TensorList>& networks) {
+  std::string bytes;
+  for (const TensorList& tensors : networks)
+    for (const NamedTensor& t : tensors)
+      bytes.append(reinterpret_cast<const char*>(t.values.data()), t.values.size() * sizeof(float));
+  return fmt::format("{:016x}", std::hash<std::string>{}(bytes));
+}
+
 std::vector<std::string> rel_paths(const Dataset& data, const std::vector<int>& songs) {
   std::vector<std::string> out;
   for (int s : songs) out.push_back(data.songs[s].rel_path);
@@ -52,7 +75,7 @@ std::vector<std::string> rel_paths(const Dataset& data, const std::vector<int>& 
 // The model file's contents: every member's kept weights (the best averaged ones by
 // validation, or the last ones without one) and what they were trained on and how.
 GenreModel trained_model(const TrainRequest& req, const RunConfig& config, const TrainingData& data,
-                         const TrainState& state, int threads) {
+                         const TrainState& state, int threads, int world_size) {
   const int n_members = config.model.ensemble;
   const nlohmann::json& last = state.finished_records.back();
   ModelInfo info;
@@ -74,6 +97,7 @@ GenreModel trained_model(const TrainRequest& req, const RunConfig& config, const
       {"split", req.split},
       {"seed", req.seed},
       {"threads", threads},
+      {"world_size", world_size},
       {"config_source", config.source},
       {"config", config.to_json()},
       {"epochs_run", last.at("epochs_run")},
@@ -120,12 +144,17 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   config.features.validate();
   const TrainOptions& opt = config.train;
   const int threads = std::max(1, req.threads);
+  check_device(req.device);
 
   tune_allocator_for_tensors();
   torch::set_num_threads(threads);
-  const TrainingData data = prepare_training_data(req, config, threads);
-  const std::int64_t batches_per_epoch = static_cast<std::int64_t>(
-      BatchLoader::count_batches(data.train.size() * opt.crops_per_song, opt.batch_size));
+  Communicator comm(req.launch, std::chrono::seconds(req.dist_timeout_s));
+  if (comm.distributed())
+    spdlog::info("train: rank {} of {} joined {}:{}", comm.rank(), comm.world_size(),
+                 req.launch.master_addr, req.launch.master_port);
+  const TrainingData data = prepare_training_data(req, config, threads, comm);
+  const std::int64_t batches_per_epoch = static_cast<std::int64_t>(BatchLoader::count_batches(
+      data.train.size() * opt.crops_per_song, opt.batch_size, comm.world_size()));
 
   TrainState state;
   state.fingerprint = {{"config", config.to_json()},
@@ -134,17 +163,26 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
                        {"labels", data.cache.labels()},
                        {"train", rel_paths(data.data, data.train)},
                        {"valid", rel_paths(data.data, data.valid)}};
-  const MemberRun run{req, config, data, batches_per_epoch, callbacks};
+  comm.check_same_as_root("the config, split, seed, labels or training songs",
+                          state.fingerprint.dump());
+  const MemberRun run{req, config, data, batches_per_epoch, callbacks, comm};
   const int n_members = config.model.ensemble;
   const std::string ckpt = checkpoint_path(req.out);
-  // A run killed between writing and renaming leaves "<file>.tmp-<pid>" behind.
-  for (const std::string& p : {req.out, ckpt})
-    for (const std::string& stale : remove_stale_temporaries(p))
-      spdlog::info("train: removed '{}', left by an interrupted run", stale);
-  bool resuming = req.resume && std::filesystem::exists(ckpt);
-  if (req.resume && !resuming)
+  // A run killed between writing and renaming leaves "<file>.tmp-<pid>" behind; rank 0 alone
+  // writes, so it alone tidies.
+  if (comm.is_root())
+    for (const std::string& p : {req.out, ckpt})
+      for (const std::string& stale : remove_stale_temporaries(p))
+        spdlog::info("train: removed '{}', left by an interrupted run", stale);
+  // Rank 0's checkpoint decides, and travels to the other ranks.
+  bool resuming =
+      comm.share_from_root("resume", req.resume && std::filesystem::exists(ckpt) ? "1" : "0",
+                           std::chrono::seconds(req.dist_timeout_s)) == "1";
+  if (req.resume && !resuming && comm.is_root())
     spdlog::warn("train: no checkpoint '{}'; starting from the beginning", ckpt);
   TrainResult result;
+  result.rank = comm.rank();
+  result.world_size = comm.world_size();
   result.resumed = resuming;
   // Members one after another (seeds seed, seed + 1, ...); a resumed run starts where its
   // checkpoint left off, with the members finished before it.
@@ -153,8 +191,18 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
     resuming = false;
   }
   const nlohmann::json& last = state.finished_records.back();
+  const std::string digest = weights_digest(state.finished);
+  if (comm.distributed())
+    spdlog::info("train: rank {} of {}: final weights digest {}", comm.rank(), comm.world_size(),
+                 digest);
+  comm.check_same_as_root("the final weights", digest);
+  comm.barrier();
+  if (!comm.is_root()) {
+    result.seconds = seconds_since(t_start);
+    return result;  // rank 0 writes the model file
+  }
 
-  GenreModel model = trained_model(req, config, data, state, threads);
+  GenreModel model = trained_model(req, config, data, state, threads, comm.world_size());
 
   // Saved before the test report, so a failure there never loses the trained model.
   model.save(req.out);

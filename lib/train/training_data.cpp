@@ -20,7 +20,11 @@ std::vector<int> with_features(const FeatureCache& cache, const std::vector<int>
 
 }  // namespace
 
-TrainingData prepare_training_data(const TrainRequest& req, const RunConfig& config, int threads) {
+TrainingData prepare_training_data(const TrainRequest& req, const RunConfig& config, int threads,
+                                   Communicator& comm) {
+  // Rank 0 builds the cache first; the others then open it where it is shared, or build their
+  // own (written atomically) where it is not. Building may take long: wait up to a day.
+  const auto setup_wait = std::chrono::hours(24);
   Dataset data = load_dataset(req.data);
   const Split split = make_split(data, req.split, req.seed);
   check_disjoint(split);
@@ -28,7 +32,9 @@ TrainingData prepare_training_data(const TrainRequest& req, const RunConfig& con
       req.cache_dir.empty()
           ? (std::filesystem::path(first_source_dir(req.data)) / ".genrec-cache").string()
           : req.cache_dir;
+  if (!comm.is_root()) comm.share_from_root("feature cache", "", setup_wait);
   FeatureCache cache = FeatureCache::open_or_build(data, config.features, cache_dir, threads);
+  if (comm.is_root()) comm.share_from_root("feature cache", "ready", setup_wait);
   std::vector<int> train = with_features(cache, split.train);
   std::vector<int> valid = with_features(cache, split.valid);
   std::vector<int> test = with_features(cache, split.test);

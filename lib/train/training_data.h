@@ -9,6 +9,7 @@
 #include "data/feature_cache.h"
 #include "model/train_config.h"
 #include "model/train_request.h"
+#include "train/communicator.h"
 
 namespace genrec {
 
@@ -22,9 +23,10 @@ struct TrainingData {
 };
 
 // Loads request.data (load_dataset), splits it by song (request.split, request.seed), opens or
-// builds the feature cache with `threads` workers and measures the band statistics. Throws
-// genrec::Error for a bad dataset or split, or one without training songs.
+// builds the feature cache with `threads` workers and measures the band statistics. Ranks > 0
+// open the cache after rank 0 has built it. Throws genrec::Error for a bad dataset or split, or
+// one without training songs.
 TrainingData prepare_training_data(const TrainRequest& request, const RunConfig& config,
-                                   int threads);
+                                   int threads, Communicator& comm);
 
 }  // namespace genrec
