@@ -1,5 +1,5 @@
 // What data parallelism costs per training step on this machine: the default CNN's gradients
-// averaged over the ranks (Communicator::average_gradients: bucketed Gloo all-reduce), and a
+// averaged over the ranks (replicate_for_training: bucketed Gloo all-reduce), and a
 // forward + backward of one rank's batch with batch norm synchronised across ranks against
 // the same step with each rank's own statistics (the extra small all-reduces). Starts its
 // ranks itself on 127.0.0.1 (or runs as one rank of a job set up by RANK/WORLD_SIZE/...);
@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
+#include <functional>
 #include <iostream>
 
 #include "model/cnn_config.h"
@@ -17,6 +18,7 @@
 #include "model/local_launch.h"
 #include "train/cnn.h"
 #include "train/communicator.h"
+#include "train/replica.h"
 
 namespace {
 
@@ -56,12 +58,13 @@ int main(int argc, char** argv) {
   const torch::Tensor x = torch::randn({batch, features.n_mels, n_frames}) * 10 - 40;
   const torch::Tensor y = torch::randint(10, {batch}, torch::kInt64);
 
-  auto step = [&](bool sync) {
+  // One step: forward + backward, then `reduce` (the gradient averaging), each timed.
+  auto step = [&](const std::function<void()>& reduce) {
     net->zero_grad();
     const auto t0 = Clock::now();
     torch::nn::functional::cross_entropy(net->forward(x), y).backward();
     const auto t1 = Clock::now();
-    if (sync) comm.average_gradients(net->parameters());
+    if (reduce) reduce();
     const auto t2 = Clock::now();
     return std::pair<double, double>(std::chrono::duration<double>(t1 - t0).count(),
                                      std::chrono::duration<double>(t2 - t1).count());
@@ -69,9 +72,8 @@ int main(int argc, char** argv) {
   std::vector<double> own_bn, synced_bn, all_reduce;
   for (int i = 0; i < steps + 3; ++i) {
     net->sync_batch_norm({});
-    const double plain = step(false).first;
-    net->sync_batch_norm([&comm](const torch::Tensor& t) { return comm.sum_with_grad(t); });
-    const auto [synced, reduce] = step(true);
+    const double plain = step({}).first;
+    const auto [synced, reduce] = step(replicate_for_training(comm, net));
     if (i < 3) continue;  // warm-up
     own_bn.push_back(plain);
     synced_bn.push_back(synced);

@@ -66,6 +66,21 @@ TEST(Cli, UsageErrorsExitWithTwo) {
   EXPECT_EQ(run_genrec({"no-such-command"}).exit_code, 2);
 }
 
+TEST(Cli, TrainOnCudaWithoutCudaExitsTwoInOneLine) {
+  // Debian's LibTorch has no CUDA: --device cuda is refused in one line before any data is read
+  // (the folder is empty). A device that does not exist is a usage error too.
+  const std::string dir = test::scratch_dir("cli_cuda");
+  test::RunResult t = run_genrec(
+      {"--threads", "1", "train", "--data", dir, "--out", dir + "/m.genrec", "--device", "cuda"});
+  EXPECT_EQ(t.exit_code, 2) << t.err;
+  ASSERT_EQ(lines(t.err).size(), 1u) << t.err;
+  EXPECT_NE(t.err.find("--device cuda"), std::string::npos) << t.err;
+  EXPECT_NE(t.err.find("CUDA"), std::string::npos) << t.err;
+  t = run_genrec({"train", "--data", dir, "--out", dir + "/m.genrec", "--device", "tpu"});
+  EXPECT_EQ(t.exit_code, 2) << t.err;
+  EXPECT_NE(t.err.find("tpu"), std::string::npos) << t.err;
+}
+
 TEST(Cli, PredictJsonHasSpecFields) {
   const auto songs = sample_songs(test::scratch_dir("cli_json"));
   test::RunResult r =

@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "data/synth.h"
+#include "free_port.h"
 #include "model/genre_model.h"
 #include "model/train_request.h"
 #include "process_util.h"
@@ -28,22 +29,10 @@
 namespace genrec {
 namespace {
 
+using test::free_port;
 using test::slurp;
 using test::wait_exit_code;
 using Env = std::vector<std::pair<std::string, std::string>>;
-
-// A TCP port nobody listens on now (the kernel's pick for port 0).
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
 
 Env rank_env(int rank, int world, int port) {
   return {{"RANK", std::to_string(rank)},

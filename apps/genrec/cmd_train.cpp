@@ -102,7 +102,15 @@ void setup_train(CLI::App& app, const GlobalOptions& global) {
                   "Feature cache directory (default: .genrec-cache in the first --data's folder)");
   cmd->add_option("--name", req->name, "Model name stored in the file (default: file stem)");
   cmd->add_option("--device", req->device, "Training device: cpu | cuda | cuda:N")
-      ->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Validator(
+          [](std::string& d) {
+            const bool gpu = d.rfind("cuda:", 0) == 0 && d.size() > 5 &&
+                             d.find_first_not_of("0123456789", 5) == std::string::npos;
+            return d == "cpu" || d == "cuda" || gpu ? std::string()
+                                                    : "'" + d + "' is not cpu, cuda or cuda:N";
+          },
+          "DEVICE"));
   auto nproc = std::make_shared<int>(0);
   cmd->add_option("--nproc", *nproc,
                   "Start N local ranks of a data-parallel job (as torchrun --nproc_per_node N); "

@@ -6,6 +6,7 @@
 #include "model/atomic_write.h"
 #include "train/epoch.h"
 #include "train/module_tensors.h"
+#include "train/replica.h"
 #include "train/stopwatch.h"
 #include "train/validation.h"
 #include "train/weight_average.h"
@@ -30,15 +31,6 @@ void write_metrics_file(const std::string& path, const nlohmann::json& history) 
   std::string text;
   for (const auto& m : history) text += m.dump() + "\n";
   write_file_atomic(path, text, "train");
-}
-
-// Every parameter and buffer of a network (the state a broadcast makes equal), as views
-// outside autograd that share their storage.
-std::vector<torch::Tensor> module_state(const GenreCnn& net) {
-  std::vector<torch::Tensor> out;
-  for (const torch::Tensor& p : net->parameters()) out.push_back(p.detach());
-  for (const torch::Tensor& b : net->buffers()) out.push_back(b.detach());
-  return out;
 }
 
 // Songs first, first + step, ...: one rank's share of a list.
@@ -161,12 +153,8 @@ void train_member(const MemberRun& run, TrainState& state, bool resume) {
     reset_member_state(state);
   }
   // ref: DistributedDataParallel broadcasts rank 0's module state at construction.
-  for (GenreCnn* m : {&net, &average, &best}) comm.broadcast(module_state(*m));
-  std::function<void()> reduce_gradients;
-  if (comm.distributed()) {
-    net->sync_batch_norm([&comm](const torch::Tensor& x) { return comm.sum_with_grad(x); });
-    reduce_gradients = [&] { comm.average_gradients(net->parameters()); };
-  }
+  for (GenreCnn* m : {&net, &average, &best}) broadcast_from_root(comm, *m);
+  const std::function<void()> reduce_gradients = replicate_for_training(comm, net);
   const std::uint64_t seed = run.req.seed + static_cast<std::uint64_t>(state.member);
   LoaderOptions loading = loader_options(opt, features.top_db, run.data.fill_stats.mean);
   loading.shard = comm.rank();

@@ -46,12 +46,12 @@ std::vector<SongFingerprint> fingerprints(const FeatureCache& cache,
 
 // The device of --device; throws DeviceUnavailable for CUDA on a LibTorch without it.
 void check_device(const std::string& device) {
-  if (device == "cpu") return;
-  if (device != "cuda" && device.rfind("cuda:", 0) != 0)
-    throw Error("train", "--device " + device, "not a device (cpu, cuda or cuda:N)");
-  if (!torch::cuda::is_available())
+  if (device == "cpu") return;  // the CLI accepts cpu, cuda and cuda:N only
+  if (!at::hasCUDA())
     throw DeviceUnavailable("train", "--device " + device,
-                            "this LibTorch has no CUDA (or no GPU is visible); use --device cpu");
+                            "this LibTorch is built without CUDA; use --device cpu");
+  if (!torch::cuda::is_available())
+    throw DeviceUnavailable("train", "--device " + device, "no CUDA GPU is visible; use --device cpu");
   throw DeviceUnavailable("train", "--device " + device,
                           "training on CUDA is not implemented yet; use --device cpu");
 }
