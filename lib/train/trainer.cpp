@@ -51,7 +51,8 @@ void check_device(const std::string& device) {
     throw DeviceUnavailable("train", "--device " + device,
                             "this LibTorch is built without CUDA; use --device cpu");
   if (!torch::cuda::is_available())
-    throw DeviceUnavailable("train", "--device " + device, "no CUDA GPU is visible; use --device cpu");
+    throw DeviceUnavailable("train", "--device " + device,
+                            "no CUDA GPU is visible; use --device cpu");
   throw DeviceUnavailable("train", "--device " + device,
                           "training on CUDA is not implemented yet; use --device cpu");
 }
