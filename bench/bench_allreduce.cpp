@@ -13,6 +13,7 @@
 #include <functional>
 #include <iostream>
 
+#include "median.h"
 #include "model/cnn_config.h"
 #include "model/launch_env.h"
 #include "model/local_launch.h"
@@ -23,11 +24,6 @@
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
 
 }  // namespace
 

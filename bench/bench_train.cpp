@@ -18,6 +18,7 @@
 #include "data/dataset.h"
 #include "data/feature_cache.h"
 #include "data/synth.h"
+#include "median.h"
 #include "model/train_config.h"
 #include "train/allocator_tuning.h"
 #include "train/train_step.h"
@@ -32,11 +33,6 @@ long peak_rss_kb() {
   for (std::string line; std::getline(status, line);)
     if (line.rfind("VmHWM:", 0) == 0) return std::stol(line.substr(6));
   return 0;
-}
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 }  // namespace

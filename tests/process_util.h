@@ -5,10 +5,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -30,6 +34,23 @@ inline std::string slurp(const std::string& path) {
   std::stringstream s;
   s << f.rdbuf();
   return s.str();
+}
+
+// Lines in the file at `path` now (0 while it does not exist).
+inline long count_lines(const std::string& path) {
+  std::ifstream in(path);
+  return static_cast<long>(
+      std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n'));
+}
+
+// Polls every 5 ms, up to `limit`, until the file at `path` has at least `n` lines (a training
+// run's metrics file grows a line per epoch); returns its line count then.
+inline long wait_for_lines(const std::string& path, long n,
+                           std::chrono::seconds limit = std::chrono::seconds(120)) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (count_lines(path) < n && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  return count_lines(path);
 }
 
 // Starts genrec with args (no shell), stdin/stdout/stderr redirected to files; returns its pid.

@@ -138,14 +138,8 @@ TEST(Distributed, KilledRankStopsTheOtherAndResumeMatchesUninterrupted) {
 
   const std::string killed = job.dir + "/killed.genrec";
   const std::vector<pid_t> ranks = spawn_ranks(job.args(killed), 2, job.dir + "/killed");
-  auto lines_of_metrics = [&] {
-    std::ifstream in(metrics_path(killed));
-    return std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n');
-  };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (lines_of_metrics() < 1 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  ASSERT_GE(lines_of_metrics(), 1) << slurp(job.dir + "/killed.rank0.err");
+  ASSERT_GE(test::wait_for_lines(metrics_path(killed), 1), 1)
+      << slurp(job.dir + "/killed.rank0.err");
   ::kill(ranks[1], SIGKILL);  // in epoch 2
   EXPECT_EQ(wait_exit_code(ranks[1]), 128 + SIGKILL);
   const auto t_kill = std::chrono::steady_clock::now();

@@ -134,14 +134,7 @@ TEST(Train, ResumeAfterKillMatchesUninterruptedRun) {
   // checkpoint must bring back the finished first member too; then resumed.
   const std::string killed = dir + "/killed.genrec";
   const pid_t pid = spawn_genrec(args(killed), dir + "/killed");
-  auto lines_of_metrics = [&] {
-    std::ifstream in(metrics_path(killed));
-    return std::count(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>(), '\n');
-  };
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (lines_of_metrics() < 4 && std::chrono::steady_clock::now() < deadline)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  ASSERT_GE(lines_of_metrics(), 4) << slurp(dir + "/killed.err");
+  ASSERT_GE(test::wait_for_lines(metrics_path(killed), 4), 4) << slurp(dir + "/killed.err");
   ::kill(pid, SIGKILL);
   EXPECT_EQ(wait_exit_code(pid), 128 + SIGKILL);
   ASSERT_FALSE(std::filesystem::exists(killed)) << "the run finished before it was killed";
