@@ -22,18 +22,18 @@ if [ ! -d "$DATA" ]; then
   DATA="$WORK/synth"
 fi
 printf '[train]\nepochs = 2\n' > "$WORK/bench.toml"
-run() {  # run NAME GENREC-ARGS...: prints the second epoch's windows/s
-  local name=$1
-  shift
-  "$GENREC" --log-level warn "$@" train --data "$DATA" --out "$WORK/$name.genrec" \
-    --config "$WORK/bench.toml" --split song:1/0/0 --seed 1 --cache "$WORK/cache" >&2
+run() {  # run NAME THREADS [TRAIN-ARGS...]: prints the second epoch's windows/s
+  local name=$1 threads=$2
+  shift 2
+  "$GENREC" --log-level warn --threads "$threads" train --data "$DATA" --out "$WORK/$name.genrec" \
+    --config "$WORK/bench.toml" --split song:1/0/0 --seed 1 --cache "$WORK/cache" --force "$@" >&2
   grep -o '"windows_per_s":[0-9.e+]*' "$WORK/$name.genrec.metrics.jsonl" | tail -1 | cut -d: -f2
 }
-run warm --threads 2 > /dev/null  # builds the feature cache
+run warm 2 > /dev/null  # builds the feature cache
 ONE=() TWO=()
 for round in 1 2; do
-  ONE+=("$(run one --threads 2)")
-  TWO+=("$(run two --threads 1 --nproc 2)")
+  ONE+=("$(run one 2)")
+  TWO+=("$(run two 1 --nproc 2)")
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 echo "training windows/s (global batch 32, $(basename "$DATA")):"
