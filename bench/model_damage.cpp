@@ -1,10 +1,15 @@
 // Damaged model files: N random single-bit flips and M random truncations of a model file,
 // each loaded (and, if it loads, used on a clip) in this process. Every damaged copy must be
 // refused with one genrec::Error; a copy that loads is a "silent" result and is counted.
-//   model_damage MODEL CLIP [--flips 1000] [--truncations 100] [--seed 1]
+// With --corpus, every input of the model-file fuzz target's corpus (its first byte dropped,
+// as the target does) is loaded too, as it is: the loader must refuse each one that is not
+// byte-identical to MODEL. The target's resealed variants (valid checksum) are fuzzed, not
+// counted here: a valid checksum on changed weights is a different model, not damage.
+//   model_damage MODEL CLIP [--flips 1000] [--truncations 100] [--seed 1] [--corpus DIR]
 // Prints one line per kind: "flips: 1000 refused, 0 loaded (silent), 0 other errors".
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <random>
@@ -47,6 +52,8 @@ int main(int argc, char** argv) {
   app.add_option("--flips", flips);
   app.add_option("--truncations", truncations);
   app.add_option("--seed", seed);
+  std::string corpus;
+  app.add_option("--corpus", corpus, "the fuzz_model_file corpus folder");
   CLI11_PARSE(app, argc, argv);
   const std::string original = genrec::read_model_bytes(model);
   std::mt19937_64 rng(seed);
@@ -61,9 +68,27 @@ int main(int argc, char** argv) {
     const std::size_t n = std::uniform_int_distribution<std::size_t>(0, original.size() - 1)(rng);
     try_load(original.substr(0, n), clip, t);
   }
+  Tally c;
+  int intact = 0;
+  if (!corpus.empty()) {
+    for (const auto& entry : std::filesystem::directory_iterator(corpus)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      const std::string input((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+      if (input.empty()) continue;
+      const std::string b = input.substr(1);
+      if (b == original)
+        ++intact;
+      else
+        try_load(b, clip, c);
+    }
+  }
   std::printf("flips: %d refused, %d loaded (silent), %d other errors\n", f.refused, f.silent,
               f.other);
   std::printf("truncations: %d refused, %d loaded (silent), %d other errors\n", t.refused, t.silent,
               t.other);
-  return f.silent + f.other + t.silent + t.other == 0 ? 0 : 1;
+  if (!corpus.empty())
+    std::printf("corpus: %d refused, %d loaded (silent), %d other errors, %d intact copies\n",
+                c.refused, c.silent, c.other, intact);
+  return f.silent + f.other + t.silent + t.other + c.silent + c.other == 0 ? 0 : 1;
 }

@@ -4,13 +4,13 @@
 # made from the test data. Corpora grow in build-fuzz/corpus/<target>/; crashes land in
 # build-fuzz/findings/<target>/ (keep each, once fixed, in fuzz/regressions/<target>/).
 # Appends "target executions cpu_s wall_s crashes" per run to build-fuzz/fuzz-log.tsv.
-#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: model_file decode config upload
+#   scripts/fuzz.sh [SECONDS] [TARGET...]     TARGET: model_file decode config upload manifest
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(model_file decode config upload)
+[ ${#targets[@]} -gt 0 ] || targets=(model_file decode config upload manifest)
 data=../shared/data
 command -v clang++ >/dev/null || { echo "fuzz.sh: needs clang (apt-get install clang)" >&2; exit 1; }
 
@@ -23,7 +23,7 @@ cmake --build build-fuzz -j2 --target "${targets[@]/#/fuzz_}"
 # Seeds: the head of each test-data format, the shipped model (as-is and resealed), a few
 # configs, and HTTP requests carrying a small WAV.
 seeds=build-fuzz/seeds
-rm -rf "$seeds" && mkdir -p "$seeds"/{model_file,decode,config,upload}
+rm -rf "$seeds" && mkdir -p "$seeds"/{model_file,decode,config,upload,manifest}
 for f in "$data"/formats/*.{au,wav,mp3,flac,ogg} "$data"/gtzan-mini/genres_original/blues/blues.00000.wav; do
   [ -f "$f" ] && head -c 16384 "$f" >"$seeds/decode/$(basename "$f")"
 done
@@ -51,6 +51,17 @@ if [ -f "$wav" ]; then
 fi
 printf 'GET /api/health HTTP/1.1\r\nHost: a\r\n\r\n' >"$seeds/upload/health"
 printf 'DELETE /api/predict HTTP/1.1\r\nHost: a\r\n\r\n' >"$seeds/upload/method"
+# Manifests (first byte: 0 CSV, 1 TSV, 2 FMA tracks.csv; the target provides a.wav, b.wav and
+# FMA tracks 2 and 5 in fma_small/), and the heads of the test data's own CSV/TSV lists.
+printf '\x00path,label,split\r\na.wav,rock,train\r\n"b.wav",jazz,test\r\n"c, ""d"".wav",jazz,\r\n' \
+  >"$seeds/manifest/csv"
+printf '\x01path\tlabel\na.wav\trock\nb.wav\tjazz\n' >"$seeds/manifest/tsv"
+printf '\x02,track,set,set\n,genre_top,subset,split\ntrack_id,,,\n2,Rock,small,training\n5,"Pop",small,test\n' \
+  >"$seeds/manifest/fma"
+for f in "$data"/formats/labels.tsv "$data"/gtzan-snippets/metadata.csv "$data"/gtzan-mini/features_30_sec.csv; do
+  kind='\x00' && [ "${f##*.}" = tsv ] && kind='\x01'
+  [ -f "$f" ] && { printf "$kind"; head -c 8192 "$f"; } >"$seeds/manifest/$(basename "$f")"
+done
 
 log=build-fuzz/fuzz-log.tsv
 [ -f "$log" ] || printf 'date\ttarget\texecutions\tcpu_s\twall_s\tcrashes\n' >"$log"
