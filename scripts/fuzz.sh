@@ -12,12 +12,9 @@ shift || true
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(model_file decode config upload manifest)
 data=../shared/data
-command -v clang++ >/dev/null || { echo "fuzz.sh: needs clang (apt-get install clang)" >&2; exit 1; }
 
-if [ ! -f build-fuzz/CMakeCache.txt ]; then
-  CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DGENREC_FUZZ=ON -DGENREC_BUILD_TESTS=OFF -DGENREC_BUILD_BENCH=OFF >/dev/null
-fi
+# The same build directory as the sanitized test suite (scripts/test_sanitized.sh configures it).
+[ -f build-fuzz/CMakeCache.txt ] || scripts/test_sanitized.sh --configure
 cmake --build build-fuzz -j2 --target "${targets[@]/#/fuzz_}"
 
 # Seeds: the head of each test-data format, the shipped model (as-is and resealed), a few

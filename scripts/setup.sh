@@ -11,6 +11,7 @@ PACKAGES=(
   libcli11-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev libtomlplusplus-dev libcsv-dev
   libgtest-dev parallel
   zsh  # the completion test checks the generated zsh script
+  clang  # the sanitized test suite and the fuzz targets (scripts/test_sanitized.sh, fuzz.sh)
 )
 
 missing=()

@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# The test suite again under AddressSanitizer and UBSan, in build-asan/ (-O1 -g with assertions
-# on, -fno-sanitize-recover=undefined; CMake option GENREC_SANITIZE). CI runs it after
-# scripts/test.sh. Runs the unit, cli and server labels (the fuzz regressions are in unit); the
-# slow (training), browser and package labels are left to the Release run: they would add a
-# LibTorch training run and a browser under ASan's 2-3x slowdown for little more coverage of
-# genrec's own parsers. Every sanitizer report goes to build-asan/sanitizer-logs/ as well, and
-# any report there fails the run, even from a child process whose exit code a test expected
-# to be non-zero anyway. Extra arguments go to ctest.
-#   scripts/test_sanitized.sh [CTEST_ARGS...]
+# The test suite again under AddressSanitizer and UBSan. One clang build, build-fuzz/
+# (RelWithDebInfo, GENREC_FUZZ: ASan + UBSan with -fno-sanitize-recover=undefined, plus the
+# libFuzzer coverage hooks), serves this suite and scripts/fuzz.sh, so CI compiles genrec once
+# more, not twice. CI runs it after scripts/test.sh. Runs the unit, cli and server labels (the
+# fuzz regressions are in unit); the slow (training), browser, install and package labels are
+# left to the Release run: a LibTorch training run and a browser under the sanitizers' slowdown
+# would cost CI most of its time for little more coverage of genrec's own parsers.
+# Every sanitizer report also goes to build-fuzz/sanitizer-logs/, and any report there fails
+# the run, even one from a child process whose non-zero exit a test expected anyway.
+#   scripts/test_sanitized.sh [CTEST_ARGS...]      scripts/test_sanitized.sh --configure
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=build-asan
+build=build-fuzz
+command -v clang++ >/dev/null || { echo "test_sanitized.sh: needs clang (scripts/setup.sh)" >&2; exit 1; }
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-cmake -S . -B "$build" -DGENREC_SANITIZE=ON -DGENREC_BUILD_BENCH=OFF \
-  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
-  "${launcher[@]}" >&2
+CC=clang CXX=clang++ cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGENREC_FUZZ=ON \
+  -DGENREC_BUILD_TESTS=ON -DGENREC_BUILD_BENCH=OFF "${launcher[@]}" >/dev/null
+[ "${1:-}" = "--configure" ] && exit 0
 cmake --build "$build" -j"$(nproc)" >&2
 
 logs=$PWD/$build/sanitizer-logs
