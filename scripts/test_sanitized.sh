@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The test suite again under AddressSanitizer and UBSan. One clang build, build-fuzz/
 # (RelWithDebInfo, GENREC_FUZZ: ASan + UBSan with -fno-sanitize-recover=undefined, plus the
-# libFuzzer coverage hooks), serves this suite and scripts/fuzz.sh, so CI compiles genrec once
-# more, not twice. CI runs it after scripts/test.sh. Runs the unit, cli and server labels (the
+# libFuzzer coverage hooks), serves this suite and scripts/fuzz.sh, so the two cost one extra
+# compile of genrec, not two. Runs the unit, cli and server labels (the
 # fuzz regressions are in unit); the slow (training), browser, install and package labels are
 # left to the Release run: a LibTorch training run and a browser under the sanitizers' slowdown
 # would cost CI most of its time for little more coverage of genrec's own parsers.

@@ -20,7 +20,10 @@ nlohmann::json feature_config_to_json(const FeatureConfig& c) {
 FeatureConfig feature_config_from_json(const nlohmann::json& j) {
   if (!j.is_object()) throw Error("model", "features", "not a JSON object");
   FeatureConfig c;
-  for (const auto& [key, value] : j.items()) {
+  for (const auto& item : j.items()) {
+    // Named copies, not structured bindings: C++17 lambdas cannot capture those (clang refuses).
+    const std::string& key = item.key();
+    const nlohmann::json& value = item.value();
     auto as_int = [&](int& field) {
       if (!value.is_number_integer()) throw Error("model", "features", key + " must be an integer");
       field = value.get<int>();
