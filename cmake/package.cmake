@@ -13,5 +13,7 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Not a library, so dpkg-shlibdeps cannot see it: the plots' text is set in DejaVu Sans
 # (lib/report/canvas.cpp). Merged with the computed list.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-dejavu-core")
+# Labels in Chinese, Japanese or Korean (manifests, FMA) draw through pango's font fallback.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "fonts-wqy-microhei | fonts-noto-cjk")
 set(CPACK_STRIP_FILES ON)
 include(CPack)

@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   build-essential cmake pkg-config git
   libtorch-dev libgloo-dev libopenblas0-pthread
-  libsndfile1-dev libsoxr-dev libkissfft-dev libpng-dev libcairo2-dev fonts-dejavu-core
+  libsndfile1-dev libsoxr-dev libkissfft-dev libpng-dev libcairo2-dev libpango1.0-dev
+  fonts-dejavu-core fonts-wqy-microhei
   libcli11-dev libspdlog-dev nlohmann-json3-dev libcpp-httplib-dev libtomlplusplus-dev libcsv-dev
   libgtest-dev parallel
   zsh  # the completion test checks the generated zsh script

@@ -133,9 +133,11 @@ TEST(CliConventions, CsvHasOneRowPerSegmentWithSegments) {
 TEST(CliConventions, ProgressOnlyOnATerminal) {
   const std::string g = test::genrec_binary();
   const std::string out = test::scratch_dir("cli_conv_progress");
-  for (const std::string& cmd : {g + " features " + synth_dir() + " --out " + out + "/f.csv",
-                                 g + " predict " + synth_dir() + " --format jsonl",
-                                 g + " eval --data " + synth_dir() + " --format json"}) {
+  for (const std::string& cmd :
+       {g + " features " + synth_dir() + " --out " + out + "/f.csv",
+        g + " predict " + synth_dir() + " --format jsonl",
+        g + " eval --data " + synth_dir() + " --format json",
+        g + " preprocess --force --data " + synth_dir() + " --cache " + out + "/cache"}) {
     const std::string tty = run_in_terminal(cmd);
     EXPECT_TRUE(contains(tty, " [#")) << cmd << "\n" << tty.substr(0, 2000);
     EXPECT_TRUE(contains(tty, "/s")) << cmd;

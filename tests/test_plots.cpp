@@ -1,5 +1,5 @@
-// Plots drawn with cairo: the confusion matrix (PNG/SVG/PDF, real text, non-ASCII labels), the
-// `mel` image's axes and colour bar, and the genre palette shared with the web page.
+// Plots drawn with cairo and pango: the confusion matrix (PNG/SVG/PDF, real text, non-ASCII
+// labels), the `mel` image's axes and colour bar, and the genre palette shared with the web page.
 #include <cairo.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +10,7 @@
 #include "audio/error.h"
 #include "audio/mel.h"
 #include "audio/spectrogram.h"
+#include "report/canvas.h"
 #include "report/confusion_plot.h"
 #include "report/mel_plot.h"
 #include "report/palette.h"
@@ -118,6 +119,18 @@ TEST(ConfusionPlot, NonAsciiLabelsAreDrawn) {
   EXPECT_NE(n_tilde.rgb, plain.rgb);  // the tilde is there
   // Bytes that are not UTF-8 draw as a replacement character instead of failing.
   EXPECT_NO_THROW(render_confusion_plot(tiny({"bad\xff", "b", "c"}), "t", PlotFormat::kSvg));
+}
+
+// Labels in scripts DejaVu lacks (CJK from a manifest or FMA) draw in a fallback font
+// (scripts/setup.sh installs fonts-wqy-microhei), not as boxes; a character no font has is
+// counted, and finish() warns.
+TEST(ConfusionPlot, CjkLabelsDrawInAFallbackFont) {
+  Canvas canvas(200, 60, PlotFormat::kPng);
+  canvas.text(10, 20, "民谣 摇滚 ジャズ 재즈", text_style(13));
+  EXPECT_EQ(canvas.unknown_glyphs(), 0);
+  canvas.text(10, 40, "\uE000", text_style(13));  // private use: no font has it
+  EXPECT_EQ(canvas.unknown_glyphs(), 1);
+  EXPECT_NO_THROW(render_confusion_plot(tiny({"民谣", "摇滚", "爵士"}), "t", PlotFormat::kPng));
 }
 
 // ref: Okabe & Ito (2008) / Wong (2011), with grey for black.

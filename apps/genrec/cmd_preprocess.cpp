@@ -10,6 +10,7 @@
 #include "data/data_source.h"
 #include "data/feature_cache.h"
 #include "data_flags.h"
+#include "progress_bar.h"
 
 namespace genrec::cli {
 namespace {
@@ -31,7 +32,7 @@ ShardSelection parse_shard(const std::string& text) {
   return s;
 }
 
-void run_preprocess(const PreprocessOptions& o, int threads) {
+void run_preprocess(const PreprocessOptions& o, int threads, bool quiet) {
   const FeatureConfig config = o.config.empty() ? FeatureConfig{} : load_feature_config(o.config);
   config.validate();
   const ShardSelection selection = parse_shard(o.shard);
@@ -40,8 +41,11 @@ void run_preprocess(const PreprocessOptions& o, int threads) {
       "dataset {}: {} songs in {} labels{}", data.root, data.songs.size(), data.labels.size(),
       data.skipped.empty() ? std::string()
                            : fmt::format(", {} listed files missing", data.skipped.size()));
-  const CacheBuildReport r =
-      FeatureCache::build_missing(data, config, o.cache, threads, selection, o.force);
+  ProgressBar bar(quiet, "songs");
+  const CacheBuildReport r = FeatureCache::build_missing(
+      data, config, o.cache, threads, selection, o.force,
+      [&bar](std::size_t done, std::size_t total) { bar.update("preprocess", done, total); });
+  bar.clear();
   spdlog::info(
       "shards: {} of {} are this run's ({}); {} were already built, {} built now "
       "({} songs, {} skipped) in {:.1f} s",
@@ -75,7 +79,7 @@ void setup_preprocess(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--shard", opt->shard,
                   "Build only shards K, K+N, K+2N, ... (K/N; N processes build disjoint shards)");
   cmd->add_flag("--force", opt->force, "Rebuild shards even when they are already built");
-  cmd->callback([opt, &global] { run_preprocess(*opt, global.resolved_threads()); });
+  cmd->callback([opt, &global] { run_preprocess(*opt, global.resolved_threads(), global.quiet); });
 }
 
 }  // namespace genrec::cli

@@ -175,7 +175,7 @@ Extracted extract_song(const Song& song, LogMelExtractor& extractor, std::vector
 // the writer) while this thread appends them to their shard files.
 void build_shards(const Dataset& data, const FeatureConfig& config, const fs::path& dir,
                   const std::vector<const ShardPlan*>& shards, int threads,
-                  CacheBuildReport& report) {
+                  CacheBuildReport& report, const BuildProgress& progress) {
   struct Job {
     const ShardPlan* shard;
     std::size_t pos;
@@ -253,6 +253,7 @@ void build_shards(const Dataset& data, const FeatureConfig& config, const fs::pa
         written = g + 1;
       }
       changed.notify_all();
+      if (progress) progress(g + 1, jobs.size());
       if (pos + 1 == shard.songs.size()) {
         writer->finish();
         writer.reset();
@@ -288,7 +289,8 @@ std::vector<std::string> FeatureCache::shard_names(const Dataset& data,
 
 CacheBuildReport FeatureCache::build_missing(const Dataset& data, const FeatureConfig& config,
                                              const std::string& cache_dir, int threads,
-                                             ShardSelection selection, bool force) {
+                                             ShardSelection selection, bool force,
+                                             const BuildProgress& progress) {
   config.validate();
   if (selection.count < 1 || selection.index < 0 || selection.index >= selection.count)
     throw Error(
@@ -313,7 +315,7 @@ CacheBuildReport FeatureCache::build_missing(const Dataset& data, const FeatureC
     else
       todo.push_back(&plan[i]);
   }
-  build_shards(data, config, cache_dir, todo, std::max(threads, 1), report);
+  build_shards(data, config, cache_dir, todo, std::max(threads, 1), report, progress);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return report;
 }

@@ -21,6 +21,7 @@
 // number of songs.
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,6 +48,9 @@ struct ShardSelection {
   int count = 1;
 };
 
+// Called by the building thread after each song is written: (songs done, songs to build).
+using BuildProgress = std::function<void(std::size_t done, std::size_t total)>;
+
 struct CacheBuildReport {
   std::size_t n_shards = 0;    // shards of the whole dataset
   std::size_t n_selected = 0;  // of which this selection owns
@@ -70,7 +74,8 @@ class FeatureCache {
   // folder or a shard cannot be written.
   static CacheBuildReport build_missing(const Dataset& data, const FeatureConfig& config,
                                         const std::string& cache_dir, int threads,
-                                        ShardSelection selection = {}, bool force = false);
+                                        ShardSelection selection = {}, bool force = false,
+                                        const BuildProgress& progress = {});
   // Maps every shard of (data, config). Throws genrec::Error("cache", ...) naming the first
   // missing or unreadable shard, or when no song has features.
   static FeatureCache open(const Dataset& data, const FeatureConfig& config,

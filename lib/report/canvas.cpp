@@ -1,9 +1,11 @@
-// The only file that sees cairo.
+// The only file that sees cairo and pango.
 #include "report/canvas.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <cairo.h>
+#include <pango/pangocairo.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cmath>
@@ -14,6 +16,8 @@
 namespace genrec {
 namespace {
 
+// Pango falls back, glyph by glyph, to any installed font that has the glyph (CJK labels
+// from a manifest draw in e.g. WenQuanYi when DejaVu lacks them).
 constexpr const char* kFontFamily = "DejaVu Sans";
 
 cairo_status_t append_bytes(void* closure, const unsigned char* data, unsigned int length) {
@@ -80,8 +84,36 @@ struct Canvas::State {
   std::string bytes;  // SVG and PDF stream here while drawing; PNG at finish()
   cairo_surface_t* surface = nullptr;
   cairo_t* cr = nullptr;
+  cairo_font_options_t* font_options = nullptr;
   bool finished = false;
 };
+
+namespace {
+
+// A pango layout of the text at the style's size and weight, for the current transform.
+// The caller owns it (g_object_unref).
+PangoLayout* make_layout(cairo_t* cr, const cairo_font_options_t* options, const std::string& utf8,
+                         const TextStyle& style) {
+  PangoLayout* layout = pango_cairo_create_layout(cr);
+  pango_cairo_context_set_font_options(pango_layout_get_context(layout), options);
+  pango_layout_context_changed(layout);
+  PangoFontDescription* font = pango_font_description_from_string(kFontFamily);
+  pango_font_description_set_absolute_size(font, style.size * PANGO_SCALE);
+  pango_font_description_set_weight(font, style.bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+  pango_layout_set_font_description(layout, font);
+  pango_font_description_free(font);
+  const std::string text = valid_utf8(utf8);
+  pango_layout_set_text(layout, text.c_str(), static_cast<int>(text.size()));
+  return layout;
+}
+
+double logical_width(PangoLayout* layout) {
+  PangoRectangle logical;
+  pango_layout_get_extents(layout, nullptr, &logical);
+  return static_cast<double>(logical.width) / PANGO_SCALE;
+}
+
+}  // namespace
 
 Canvas::Canvas(int width, int height, PlotFormat format) : s_(std::make_unique<State>()) {
   if (width <= 0 || height <= 0) throw Error("plot", "canvas", "empty size");
@@ -99,16 +131,16 @@ Canvas::Canvas(int width, int height, PlotFormat format) : s_(std::make_unique<S
   }
   s_->cr = cairo_create(s_->surface);
   check(cairo_status(s_->cr), "canvas");
-  cairo_select_font_face(s_->cr, kFontFamily, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
-  // Full hinting makes small digits crisp in the PNG; vector output ignores it.
-  cairo_font_options_t* fo = cairo_font_options_create();
-  cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
-  cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_SLIGHT);
-  cairo_set_font_options(s_->cr, fo);
-  cairo_font_options_destroy(fo);
+  // Slight hinting keeps small digits crisp in the PNG; vector output ignores it. No hinting
+  // of metrics, so widths scale with the size.
+  s_->font_options = cairo_font_options_create();
+  cairo_font_options_set_antialias(s_->font_options, CAIRO_ANTIALIAS_GRAY);
+  cairo_font_options_set_hint_style(s_->font_options, CAIRO_HINT_STYLE_SLIGHT);
+  cairo_font_options_set_hint_metrics(s_->font_options, CAIRO_HINT_METRICS_OFF);
 }
 
 Canvas::~Canvas() {
+  if (s_->font_options) cairo_font_options_destroy(s_->font_options);
   if (s_->cr) cairo_destroy(s_->cr);
   if (s_->surface) cairo_surface_destroy(s_->surface);
 }
@@ -151,23 +183,24 @@ void Canvas::hatch_rect(double x, double y, double w, double h, Rgb colour) {
 }
 
 double Canvas::text_width(const std::string& utf8, const TextStyle& style) {
-  cairo_select_font_face(s_->cr, kFontFamily, CAIRO_FONT_SLANT_NORMAL,
-                         style.bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(s_->cr, style.size);
-  cairo_text_extents_t e;
-  cairo_text_extents(s_->cr, valid_utf8(utf8).c_str(), &e);
-  return e.x_advance;
+  PangoLayout* layout = make_layout(s_->cr, s_->font_options, utf8, style);
+  const double w = logical_width(layout);
+  g_object_unref(layout);
+  return w;
 }
 
 void Canvas::text(double x, double y, const std::string& utf8, const TextStyle& style) {
   cairo_t* cr = s_->cr;
-  const double w = text_width(utf8, style);
   cairo_save(cr);
   cairo_translate(cr, x, y);
   cairo_rotate(cr, -style.rotate_deg * M_PI / 180.0);
+  PangoLayout* layout = make_layout(cr, s_->font_options, utf8, style);
+  const double baseline = static_cast<double>(pango_layout_get_baseline(layout)) / PANGO_SCALE;
+  unknown_glyphs_ += pango_layout_get_unknown_glyphs_count(layout);
   set_colour(cr, style.colour);
-  cairo_move_to(cr, -style.align * w, 0);
-  cairo_show_text(cr, valid_utf8(utf8).c_str());
+  cairo_move_to(cr, -style.align * logical_width(layout), -baseline);
+  pango_cairo_show_layout(cr, layout);
+  g_object_unref(layout);
   cairo_restore(cr);
 }
 
@@ -203,6 +236,11 @@ std::string Canvas::finish() {
   if (s_->finished) throw Error("plot", "canvas", "already finished");
   s_->finished = true;
   check(cairo_status(s_->cr), "canvas");
+  if (unknown_glyphs_ > 0)
+    spdlog::warn(
+        "plot: {} characters of the text have no installed font and draw as boxes (install a "
+        "font for their script, e.g. fonts-noto-cjk for Chinese, Japanese or Korean)",
+        unknown_glyphs_);
   if (s_->format == PlotFormat::kPng) {
     cairo_surface_flush(s_->surface);
     check(cairo_surface_write_to_png_stream(s_->surface, append_bytes, &s_->bytes), "png");

@@ -1,6 +1,7 @@
 #pragma once
-// A 2-D drawing surface for plots, backed by cairo (the only file that sees it): rectangles,
-// lines, UTF-8 text in a real font (DejaVu Sans through fontconfig), raster images; encoded
+// A 2-D drawing surface for plots, backed by cairo and pango (the only file that sees them):
+// rectangles, lines, UTF-8 text in a real font (DejaVu Sans, with pango's per-glyph fallback
+// to any installed font for scripts it lacks, e.g. CJK), raster images; encoded
 // as PNG, SVG or PDF. Coordinates are in pixels (points for SVG/PDF), y down.
 #include <memory>
 #include <string>
@@ -42,6 +43,8 @@ class Canvas {
   void text(double x, double y, const std::string& utf8, const TextStyle& style);
   // Advance width of the text in pixels at the style's size and weight.
   double text_width(const std::string& utf8, const TextStyle& style);
+  // Characters drawn so far that no installed font has (drawn as boxes).
+  int unknown_glyphs() const { return unknown_glyphs_; }
   // Draws an image into the rectangle, each source pixel a sharp block (no smoothing).
   void image(const Image& img, double x, double y, double w, double h);
   // Ends drawing and returns the encoded file; the canvas cannot be drawn on afterwards.
@@ -51,6 +54,7 @@ class Canvas {
  private:
   struct State;
   std::unique_ptr<State> s_;
+  int unknown_glyphs_ = 0;
 };
 
 }  // namespace genrec
