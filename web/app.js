@@ -591,7 +591,9 @@ function setup() {
   input.addEventListener("change", () => analyseFiles([...input.files]));
   $("folder-button").addEventListener("click", () => $("folder-input").click());
   $("folder-input").addEventListener("change", () =>
-    analyseFiles([...$("folder-input").files].filter((f) => AUDIO_NAME.test(f.name))));
+    analyseFiles([...$("folder-input").files]
+        .filter((f) => AUDIO_NAME.test(f.name))
+        .sort((a, b) => a.webkitRelativePath.localeCompare(b.webkitRelativePath))));
   for (const type of ["dragenter", "dragover"])
     zone.addEventListener(type, (e) => { e.preventDefault(); zone.classList.add("over"); });
   for (const type of ["dragleave", "dragend"])

@@ -471,6 +471,22 @@ async function main() {
       await page.screenshot({ path: path.join(args.out, "serve-batch.png"), fullPage: true });
     });
 
+    await check("a folder (folder picker): its audio files, subfolders too, one row each", async () => {
+      const album = path.join(tmp, "album");
+      fs.mkdirSync(path.join(album, "disc 2"), { recursive: true });
+      fs.copyFileSync(clip, path.join(album, "one.wav"));
+      fs.copyFileSync(shortFile, path.join(album, "disc 2", "two.wav"));
+      fs.writeFileSync(path.join(album, "cover.txt"), "not audio: left out of a folder");
+      await page.setInputFiles("#folder-input", album);
+      await page.waitForFunction(() => !document.getElementById("csv-download").disabled, null, { timeout: 180000 });
+      const rows = await page.$$eval("#batch-table tbody tr", (r) => r.map((x) => x.textContent));
+      assert(rows.length === 2, `${rows.length} rows: ${rows}`);
+      assert(rows[0].includes("album/disc 2/two.wav"), `row 1 "${rows[0]}"`);
+      assert(rows[1].includes("album/one.wav") && rows[1].toLowerCase().includes(api.genre), `row 2 "${rows[1]}"`);
+      const progress = await page.textContent("#batch-progress");
+      assert(progress === "2 files, 2 analysed", `summary "${progress}"`);
+    });
+
     await check("the page fetched nothing from elsewhere and logged no errors", async () => {
       assert(offSite.length === 0, `off-site requests: ${offSite.join(", ")}`);
       assert(consoleErrors.length === 0, `console errors: ${consoleErrors.join(" | ")}`);
