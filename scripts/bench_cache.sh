@@ -52,7 +52,7 @@ for n in "${SIZES[@]}"; do
   pre_s=$(seconds_since "$t0")
   bytes=$(du -sb "$d.cache" | cut -f1)
   /usr/bin/time -v "$GENREC" --threads "$THREADS" --log-level warn train --data "$d" --cache "$d.cache" \
-    --config "$WORK/bench.toml" --epochs 1 --split song:0.9/0.1/0 --out "$WORK/m$n.genrec" \
+    --config "$WORK/bench.toml" --epochs 1 --split song:0.9/0.1/0 --out "$WORK/m$n.genrec" --force \
     > /dev/null 2> "$WORK/time$n.log" || { tail -5 "$WORK/time$n.log" >&2; exit 1; }
   RSS[$n]=$(max_rss_mb "$WORK/time$n.log")
   echo "${RSS[$n]}" > "$WORK/rss$n"

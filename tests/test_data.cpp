@@ -459,6 +459,40 @@ TEST(FeatureCache, RealClipMatchesExactSegmentFeatures) {
   EXPECT_EQ(n_close, n_compared);
 }
 
+// kB of this process's resident file-backed memory (RssFile in /proc/self/status).
+long rss_file_kb() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line))
+    if (line.rfind("RssFile:", 0) == 0) return std::stol(line.substr(8));
+  return -1;
+}
+
+// Reading every window of the cache does not leave the cache in the process's resident memory
+// (train's peak RSS must not grow with the dataset): bulk data is read, not mapped.
+TEST(FeatureCache, ReadingEveryWindowKeepsResidentMemoryFlat) {
+  const fs::path dir = test::scratch_dir("data-rss");
+  SynthOptions o;
+  o.per_genre = 3;
+  o.seconds = 30.0;
+  write_synthetic_dataset(dir.string(), o);
+  const Dataset d = scan_dataset(dir.string());
+  const FeatureCache cache =
+      FeatureCache::open_or_build(d, FeatureConfig{}, (dir / "c").string(), 2);
+  ASSERT_GT(cache.bytes(), 5u << 20);  // 18 songs x 30 s: about 6 MB of float16
+  const FeatureConfig& cfg = cache.config();
+  std::vector<float> window(static_cast<std::size_t>(cfg.n_mels) * cfg.frames_per_segment());
+  cut_segment(cache.songs()[0], 0, cfg, window.data());  // code and buffers paged in
+  const long before = rss_file_kb();
+  ASSERT_GT(before, 0);
+  for (const SongFeatures& s : cache.songs())
+    for (std::size_t off = 0; off <= max_frame_offset(s, cfg); off += 16)
+      cut_segment(s, off, cfg, window.data());
+  const long grown_kb = rss_file_kb() - before;
+  EXPECT_LT(grown_kb, static_cast<long>(cache.bytes() / 1024 / 8))
+      << "RssFile grew by " << grown_kb << " kB over a " << cache.bytes() / 1024 << " kB cache";
+}
+
 TEST(FeatureCache, ChangedConfigIsNeverReused) {
   const fs::path dir = test::scratch_dir("data-keys");
   write_tone(dir / "a/a.00000.wav", 440, 3.5);

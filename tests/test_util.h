@@ -51,7 +51,9 @@ inline std::vector<float> noise(double seconds, int sr = 22050, unsigned seed = 
 // A cached song's float16 words, [n_frames][n_mels], as a vector (for comparisons).
 template <typename SongFeatures>
 std::vector<std::uint16_t> cached_features(const SongFeatures& song, int n_mels) {
-  return std::vector<std::uint16_t>(song.half, song.half + song.n_frames * n_mels);
+  std::vector<std::uint16_t> out(song.n_frames * static_cast<std::size_t>(n_mels));
+  read_song_frames(song, 0, song.n_frames, n_mels, out.data());
+  return out;
 }
 
 }  // namespace genrec::test

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <limits>
 #include <mutex>
@@ -270,7 +271,7 @@ void build_shards(const Dataset& data, const FeatureConfig& config, const fs::pa
 }  // namespace
 
 struct FeatureCache::Storage {
-  std::vector<MappedFile> files;
+  std::deque<MappedFile> files;       // a deque: SongFeatures::file points into it
   std::vector<std::uint16_t> memory;  // after load_into_memory()
   std::uint64_t bytes = 0;
 };
@@ -333,7 +334,8 @@ FeatureCache FeatureCache::open(const Dataset& data, const FeatureConfig& config
     std::error_code ec;
     if (!fs::exists(path, ec))
       throw Error("cache", path, "missing shard (run genrec preprocess, or train, to build it)");
-    MappedFile file = MappedFile::open(path);
+    const MappedFile& file = cache.storage_->files.emplace_back(MappedFile::open(path));
+    cache.storage_->bytes += file.size();
     const ShardIndex index = read_shard_index(file, path, config.key(), config.n_mels);
     check_songs(index, plan, path);
     std::size_t a = 0;
@@ -348,15 +350,13 @@ FeatureCache FeatureCache::open(const Dataset& data, const FeatureConfig& config
         f.n_samples = static_cast<std::size_t>(s.n_samples);
         f.n_frames = static_cast<std::size_t>(s.n_frames);
         f.fingerprint = s.fingerprint;
-        f.half = reinterpret_cast<const std::uint16_t*>(file.data() + s.offset);
-        f.mapped = true;
+        f.file = &file;
+        f.offset = s.offset;
         cache.songs_.push_back(std::move(f));
       }
     }
     for (const ShardSkip& s : index.skipped)
       cache.skipped_.push_back(SkippedSong{s.rel_path, s.cause});
-    cache.storage_->bytes += file.size();
-    cache.storage_->files.push_back(std::move(file));
   }
   if (cache.songs_.empty()) throw Error("cache", data.root, "no song could be decoded");
   return cache;
@@ -407,9 +407,9 @@ void FeatureCache::load_into_memory() {
   std::vector<std::uint16_t> memory(total);
   std::size_t at = 0;
   for (SongFeatures& s : songs_) {
-    std::copy(s.half, s.half + s.n_frames * n_mels, memory.data() + at);
+    read_song_frames(s, 0, s.n_frames, config_.n_mels, memory.data() + at);
     s.half = memory.data() + at;
-    s.mapped = false;
+    s.file = nullptr;
     at += s.n_frames * n_mels;
   }
   storage_->memory = std::move(memory);
@@ -457,17 +457,34 @@ std::vector<std::size_t> train_frame_offsets(const SongFeatures& song,
   return offsets;
 }
 
+void read_song_frames(const SongFeatures& song, std::size_t first, std::size_t n, int n_mels,
+                      std::uint16_t* out) {
+  const auto m = static_cast<std::size_t>(n_mels);
+  if (first > song.n_frames || n > song.n_frames - first)
+    throw Error("cache", song.rel_path, "frames past the end of the song");
+  if (song.half)
+    std::copy(song.half + first * m, song.half + (first + n) * m, out);
+  else if (song.file)
+    song.file->read(song.offset + first * m * sizeof(std::uint16_t), out,
+                    n * m * sizeof(std::uint16_t));
+  else
+    throw Error("cache", song.rel_path, "no features");
+}
+
 void cut_segment(const SongFeatures& song, std::size_t frame_offset, const FeatureConfig& config,
                  float* out) {
   const std::size_t n_mels = static_cast<std::size_t>(config.n_mels);
   const std::size_t fps = config.frames_per_segment();
-  if (!song.half) throw Error("cache", song.rel_path, "no features");
+  if (!song.half && !song.file) throw Error("cache", song.rel_path, "no features");
   // Past the end of the song: what power_to_db gives for silence (the floor lifts it).
   const float silence_db = static_cast<float>(10.0 * std::log10(config.amin));
   const std::size_t n_in =
       frame_offset < song.n_frames ? std::min(fps, song.n_frames - frame_offset) : 0;
   float peak = -std::numeric_limits<float>::infinity();
-  const std::uint16_t* src = song.half + frame_offset * n_mels;
+  thread_local std::vector<std::uint16_t> frames;  // one window's words, reused per thread
+  frames.resize(n_in * n_mels);
+  if (n_in > 0) read_song_frames(song, frame_offset, n_in, config.n_mels, frames.data());
+  const std::uint16_t* src = frames.data();
   for (std::size_t t = 0; t < n_in; ++t) {  // frame-major in, band-major out
     for (std::size_t m = 0; m < n_mels; ++m) {
       const float v = half_to_float(src[t * n_mels + m]);
@@ -480,7 +497,6 @@ void cut_segment(const SongFeatures& song, std::size_t frame_offset, const Featu
       std::fill(out + m * fps + n_in, out + (m + 1) * fps, silence_db);
     peak = std::max(peak, silence_db);
   }
-  if (song.mapped && n_in > 0) release_mapped_pages(src, n_in * n_mels * sizeof(std::uint16_t));
   // ref: librosa.power_to_db(top_db) with the max over this window, as for a real segment.
   const float floor_db = peak - static_cast<float>(config.top_db);
   for (std::size_t i = 0; i < n_mels * fps; ++i) out[i] = std::max(out[i], floor_db);

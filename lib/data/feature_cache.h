@@ -28,18 +28,22 @@
 
 #include "audio/feature_config.h"
 #include "data/dataset.h"
+#include "data/mapped_file.h"
 
 namespace genrec {
 
 struct SongFeatures {
-  int song = -1;                        // index into Dataset::songs
-  int label = -1;                       // index into the labels
-  std::string rel_path;                 // Song::rel_path
-  std::size_t n_samples = 0;            // decoded length at config.sample_rate
-  std::size_t n_frames = 0;             // 1 + n_samples / hop_length (center=True)
-  std::uint64_t fingerprint = 0;        // SampleStats::fingerprint of the decoded samples
-  const std::uint16_t* half = nullptr;  // float16 bits of the unfloored dB, [n_frames][n_mels]
-  bool mapped = false;                  // `half` points into a file mapping (pages releasable)
+  int song = -1;                  // index into Dataset::songs
+  int label = -1;                 // index into the labels
+  std::string rel_path;           // Song::rel_path
+  std::size_t n_samples = 0;      // decoded length at config.sample_rate
+  std::size_t n_frames = 0;       // 1 + n_samples / hop_length (center=True)
+  std::uint64_t fingerprint = 0;  // SampleStats::fingerprint of the decoded samples
+  // Where the float16 bits of the unfloored dB, [n_frames][n_mels], are: in memory (`half`,
+  // after load_into_memory) or at byte `offset` of a shard file, read on demand.
+  const std::uint16_t* half = nullptr;
+  const MappedFile* file = nullptr;
+  std::uint64_t offset = 0;
 };
 
 // Which shards a build makes: those with index % count == index_of (preprocess --shard K/N).
@@ -127,10 +131,15 @@ std::vector<std::size_t> train_frame_offsets(const SongFeatures& song, const Fea
 // random crops draw offsets in [0, max_frame_offset].
 std::size_t max_frame_offset(const SongFeatures& song, const FeatureConfig& config);
 
+// Copies frames [first, first + n) of a cached song (float16 bits, [n][n_mels]) into out, from
+// memory or its shard file. Throws genrec::Error("cache", ...) when the song has no features
+// or the range is past its end.
+void read_song_frames(const SongFeatures& song, std::size_t first, std::size_t n, int n_mels,
+                      std::uint16_t* out);
+
 // Converts frames [frame_offset, frame_offset + frames_per_segment) of a cached song to float
 // and applies the floor max - top_db over that window. Frames past the end of the song read as
-// 10*log10(amin) (silence) before flooring. out: [n_mels][frames_per_segment]. The window's
-// mapped pages are released afterwards.
+// 10*log10(amin) (silence) before flooring. out: [n_mels][frames_per_segment].
 void cut_segment(const SongFeatures& song, std::size_t frame_offset, const FeatureConfig& config,
                  float* out);
 

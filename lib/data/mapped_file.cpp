@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <utility>
 
 #include "audio/error.h"
 
@@ -33,36 +34,46 @@ MappedFile MappedFile::open(const std::string& path) {
     }
     f.data_ = static_cast<unsigned char*>(p);
   }
-  ::close(fd);  // the mapping keeps the file open
+  f.fd_ = fd;
+  f.path_ = path;
   return f;
 }
 
 MappedFile::~MappedFile() {
   if (data_) ::munmap(data_, size_);
+  if (fd_ >= 0) ::close(fd_);
 }
 
-MappedFile::MappedFile(MappedFile&& other) noexcept : data_(other.data_), size_(other.size_) {
+MappedFile::MappedFile(MappedFile&& other) noexcept
+    : data_(other.data_), size_(other.size_), fd_(other.fd_), path_(std::move(other.path_)) {
   other.data_ = nullptr;
   other.size_ = 0;
+  other.fd_ = -1;
 }
 
 MappedFile& MappedFile::operator=(MappedFile&& other) noexcept {
-  if (this != &other) {
-    if (data_) ::munmap(data_, size_);
-    data_ = other.data_;
-    size_ = other.size_;
-    other.data_ = nullptr;
-    other.size_ = 0;
-  }
+  // The other's destructor releases what this held.
+  std::swap(data_, other.data_);
+  std::swap(size_, other.size_);
+  std::swap(fd_, other.fd_);
+  std::swap(path_, other.path_);
   return *this;
 }
 
-void release_mapped_pages(const void* p, std::size_t n) {
-  static const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto begin = reinterpret_cast<std::uintptr_t>(p) & ~(page - 1);
-  const auto end = (reinterpret_cast<std::uintptr_t>(p) + n + page - 1) & ~(page - 1);
-  // Advice only: a failure leaves the pages resident, which is never wrong.
-  ::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED);
+void MappedFile::read(std::uint64_t offset, void* dst, std::size_t n) const {
+  if (offset > size_ || n > size_ - offset) throw Error("cache", path_, "read past the end");
+  auto* out = static_cast<unsigned char*>(dst);
+  while (n > 0) {
+    const ssize_t got = ::pread(fd_, out, n, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0)
+      throw Error("cache", path_,
+                  got < 0 ? std::string("cannot read: ") + std::strerror(errno)
+                          : std::string("file shrank while reading"));
+    out += got;
+    offset += static_cast<std::uint64_t>(got);
+    n -= static_cast<std::size_t>(got);
+  }
 }
 
 }  // namespace genrec

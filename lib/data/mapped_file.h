@@ -1,8 +1,11 @@
 #pragma once
-// A read-only memory mapping of a whole file (POSIX mmap), and a way to let the kernel take
-// back the pages a reader has finished with, so that reading a large mapped file end to end
-// does not leave it all counted in the process's resident memory.
+// A read-only file of the feature cache: memory-mapped (POSIX mmap) for reading its header and
+// index in place, and readable by pread for its bulk data, which then goes through the page
+// cache without being mapped into the process, so reading a large cache end to end does not
+// grow the process's resident memory (mapped pages stay resident: the kernel maps whole
+// fault-around blocks or large folios around each page touched).
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace genrec {
@@ -21,15 +24,15 @@ class MappedFile {
 
   const unsigned char* data() const { return data_; }
   std::size_t size() const { return size_; }
+  // Copies bytes [offset, offset + n) into dst with pread. Throws genrec::Error("cache", path,
+  // cause) on a read error or when the range is past the end of the file.
+  void read(std::uint64_t offset, void* dst, std::size_t n) const;
 
  private:
   unsigned char* data_ = nullptr;
   std::size_t size_ = 0;
+  int fd_ = -1;
+  std::string path_;
 };
-
-// Drops this process's mapping of the pages that hold [p, p + n) of a read-only file mapping
-// (madvise MADV_DONTNEED): the data stay in the page cache, and the next read maps them again.
-// Never call it on anonymous (heap) memory, whose contents it would discard.
-void release_mapped_pages(const void* p, std::size_t n);
 
 }  // namespace genrec
