@@ -28,7 +28,7 @@ struct ShardSong {
   std::string identity, rel_path;
   std::uint64_t n_samples = 0, n_frames = 0;
   std::uint64_t fingerprint = 0;  // SampleStats::fingerprint of the decoded samples
-  std::uint64_t offset = 0;  // bytes from the start of the file to the song's features
+  std::uint64_t offset = 0;       // bytes from the start of the file to the song's features
 };
 
 struct ShardSkip {

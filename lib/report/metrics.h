@@ -36,7 +36,7 @@ struct ClassMetrics {
 
 struct Metrics {
   double accuracy = 0;
-  double macro_f1 = 0;  // mean F1 over classes with support > 0
+  double macro_f1 = 0;                  // mean F1 over classes with support > 0
   std::vector<std::string> no_support;  // classes without true samples (not in macro_f1)
   std::vector<ClassMetrics> per_class;
 };

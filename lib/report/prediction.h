@@ -20,7 +20,7 @@ struct Prediction {
   std::vector<SegmentPrediction> segments;
   std::string warning;  // non-empty: the input is one the model cannot judge (silence, ...)
   std::uint64_t fingerprint = 0;  // SampleStats::fingerprint of the decoded samples
-  std::string error;  // non-empty: this input failed and the fields above are unset
+  std::string error;              // non-empty: this input failed and the fields above are unset
   bool ok() const { return error.empty(); }
 };
 
