@@ -39,6 +39,11 @@ class Bytes {
     u32(static_cast<std::uint32_t>(s.size()));
     buf += s;
   }
+  // The record lists below (config_fields, ...) write through these.
+  void field(int v) { i32(v); }
+  void field(double v) { f64(v); }
+  void field(std::uint64_t v) { u64(v); }
+  void field(const std::string& v) { str(v); }
   std::string buf;
 
  private:
@@ -74,6 +79,11 @@ class Fields {
     return at;
   }
   [[noreturn]] void fail(const std::string& cause) const { throw Error("cache", path_, cause); }
+  // The record lists below (config_fields, ...) read through these.
+  void field(int& v) { v = i32(); }
+  void field(double& v) { v = f64(); }
+  void field(std::uint64_t& v) { v = u64(); }
+  void field(std::string& v) { v = str(); }
 
  private:
   std::uint64_t get(int n) {
@@ -86,6 +96,36 @@ class Fields {
   std::uint64_t left_;
   std::string path_;
 };
+
+// Each record's fields in file order, one list for writing (Bytes) and reading (Fields).
+template <typename Io, typename Config>
+void config_fields(Io& io, Config& c) {
+  io.field(c.sample_rate);
+  io.field(c.segment_seconds);
+  io.field(c.train_hop_seconds);
+  io.field(c.n_fft);
+  io.field(c.hop_length);
+  io.field(c.n_mels);
+  io.field(c.fmin);
+  io.field(c.fmax);
+  io.field(c.top_db);
+  io.field(c.amin);
+}
+template <typename Io, typename Song>
+void song_fields(Io& io, Song& s) {
+  io.field(s.identity);
+  io.field(s.rel_path);
+  io.field(s.n_samples);
+  io.field(s.n_frames);
+  io.field(s.fingerprint);
+  io.field(s.offset);
+}
+template <typename Io, typename Skip>
+void skip_fields(Io& io, Skip& s) {
+  io.field(s.identity);
+  io.field(s.rel_path);
+  io.field(s.cause);
+}
 
 void pad_to(Bytes& b, std::uint64_t already, std::uint64_t align) {
   const std::uint64_t end = already + b.buf.size();
@@ -105,16 +145,7 @@ ShardWriter::ShardWriter(const std::string& path, const std::string& tmp_path,
   h.buf.append(kMagic, sizeof kMagic);
   h.u32(kVersion);
   h.str(config.key());
-  h.i32(config.sample_rate);
-  h.f64(config.segment_seconds);
-  h.f64(config.train_hop_seconds);
-  h.i32(config.n_fft);
-  h.i32(config.hop_length);
-  h.i32(config.n_mels);
-  h.f64(config.fmin);
-  h.f64(config.fmax);
-  h.f64(config.top_db);
-  h.f64(config.amin);
+  config_fields(h, config);
   pad_to(h, 0, kAlign);
   write(h.buf);
 }
@@ -151,20 +182,9 @@ void ShardWriter::finish() {
   const std::uint64_t index_offset = written_;
   Bytes b;
   b.u32(static_cast<std::uint32_t>(index_.songs.size()));
-  for (const ShardSong& s : index_.songs) {
-    b.str(s.identity);
-    b.str(s.rel_path);
-    b.u64(s.n_samples);
-    b.u64(s.n_frames);
-    b.u64(s.fingerprint);
-    b.u64(s.offset);
-  }
+  for (const ShardSong& s : index_.songs) song_fields(b, s);
   b.u32(static_cast<std::uint32_t>(index_.skipped.size()));
-  for (const ShardSkip& s : index_.skipped) {
-    b.str(s.identity);
-    b.str(s.rel_path);
-    b.str(s.cause);
-  }
+  for (const ShardSkip& s : index_.skipped) skip_fields(b, s);
   b.u64(index_offset);
   b.buf.append(kEndMagic, sizeof kEndMagic);
   write(b.buf);
@@ -193,16 +213,7 @@ ShardIndex read_shard_index(const MappedFile& file, const std::string& path,
   const std::string key = h.str();
   if (key != config_key) h.fail("written for other features (" + key + ")");
   FeatureConfig c;
-  c.sample_rate = h.i32();
-  c.segment_seconds = h.f64();
-  c.train_hop_seconds = h.f64();
-  c.n_fft = h.i32();
-  c.hop_length = h.i32();
-  c.n_mels = h.i32();
-  c.fmin = h.f64();
-  c.fmax = h.f64();
-  c.top_db = h.f64();
-  c.amin = h.f64();
+  config_fields(h, c);
   if (c.key() != key || c.n_mels != n_mels) h.fail("corrupt header (configuration)");
 
   Fields footer(file.data() + file.size() - kFooterBytes, kFooterBytes, path);
@@ -216,12 +227,7 @@ ShardIndex read_shard_index(const MappedFile& file, const std::string& path,
   const std::uint32_t n_songs = r.u32();
   for (std::uint32_t i = 0; i < n_songs; ++i) {
     ShardSong s;
-    s.identity = r.str();
-    s.rel_path = r.str();
-    s.n_samples = r.u64();
-    s.n_frames = r.u64();
-    s.fingerprint = r.u64();
-    s.offset = r.u64();
+    song_fields(r, s);
     const std::uint64_t bytes = 2 * s.n_frames * static_cast<std::uint64_t>(n_mels);
     if (s.offset % kAlign != 0 || s.offset > index_offset || bytes > index_offset - s.offset ||
         s.n_frames != 1 + s.n_samples / static_cast<std::uint64_t>(c.hop_length))
@@ -231,9 +237,7 @@ ShardIndex read_shard_index(const MappedFile& file, const std::string& path,
   const std::uint32_t n_skipped = r.u32();
   for (std::uint32_t i = 0; i < n_skipped; ++i) {
     ShardSkip s;
-    s.identity = r.str();
-    s.rel_path = r.str();
-    s.cause = r.str();
+    skip_fields(r, s);
     index.skipped.push_back(std::move(s));
   }
   r.take(0);
