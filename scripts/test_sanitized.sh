@@ -25,8 +25,16 @@ rm -rf "$logs" && mkdir -p "$logs"
 export ASAN_OPTIONS="log_path=$logs/asan:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
 export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
 export LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+# Left out by name, both kept by the Release run:
+# - Cli.LongFileMemoryIsBounded compares the peak RSS of a 30 s and a 60 min file, which ASan's
+#   shadow memory and quarantine distort (and decoding an hour under ASan takes ~5 min);
+# - Manifest.TrainsSkipsAndCountsEndToEnd ends a `genrec train` run whose LibTorch thread is
+#   still alive at exit; LeakSanitizer (LLVM 14) then crashes reading that thread's dynamic TLS
+#   in the dlopen'ed training library ("Tracer caught signal 11", a sanitizer fault on glibc
+#   2.36, not a leak); use_tls=0 avoids the crash but reports TLS-held memory as leaked.
 status=0
-ctest --test-dir "$build" --output-on-failure -j"$(nproc)" -L 'unit|cli|server' "$@" || status=$?
+ctest --test-dir "$build" --output-on-failure -j"$(nproc)" -L 'unit|cli|server' \
+  -E '^(Cli\.LongFileMemoryIsBounded|Manifest\.TrainsSkipsAndCountsEndToEnd)$' "$@" || status=$?
 if [ -n "$(ls -A "$logs")" ]; then
   echo "test_sanitized.sh: sanitizer reports in $logs:" >&2
   for f in "$logs"/*; do echo "== $f" >&2; head -60 "$f" >&2; done
