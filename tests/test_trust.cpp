@@ -302,32 +302,73 @@ TEST(HostileModel, LargeKernelsWithinTheLimitRunInBounds) {
   EXPECT_NEAR(p.probs[0] + p.probs[1], 1.0f, 1e-5f);
 }
 
-TEST(HostileModel, ShapesBeyondTheBytesPresentAreRefusedBeforeAllocating) {
-  // A valid checksum over a tensor that claims 2^40 values in a few bytes.
+// Little-endian integers as the model file writes them.
+void put_le(std::string& out, std::uint64_t v, int n_bytes) {
+  for (int i = 0; i < n_bytes; ++i) out.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
+}
+
+// A model file (header "{}") whose weights section is `weights`, sealed with a valid checksum
+// as a hostile file would be.
+std::string sealed_with_weights(const std::string& weights) {
   std::string body = "GENRECMD";
-  auto u32 = [&](std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) body.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-  };
-  auto u64 = [&](std::uint64_t v) {
-    for (int i = 0; i < 8; ++i) body.push_back(static_cast<char>((v >> (8 * i)) & 0xff));
-  };
   const std::string header = "{}";
-  u32(kModelFormatVersion);
-  u64(header.size());
+  put_le(body, kModelFormatVersion, 4);
+  put_le(body, header.size(), 8);
   body += header;
-  std::string weights;
-  std::swap(body, weights);
-  u32(1);
-  u32(1);
-  body += "w";
-  u32(2);
-  u64(1 << 20);
-  u64(1 << 20);
-  std::swap(body, weights);
-  u64(weights.size());
+  put_le(body, weights.size(), 8);
   body += weights;
   seal_model_file(body);
+  return body;
+}
+
+// One tensor named "w" of shape `shape` followed by `n_values` floats (1.0f each).
+std::string one_tensor(const std::vector<std::uint64_t>& shape, std::size_t n_values) {
+  std::string w;
+  put_le(w, 1, 4);  // tensor count
+  put_le(w, 1, 4);
+  w += "w";
+  put_le(w, shape.size(), 4);
+  for (std::uint64_t d : shape) put_le(w, d, 8);
+  for (std::size_t i = 0; i < n_values; ++i) put_le(w, 0x3f800000u, 4);
+  return w;
+}
+
+std::string parse_error(const std::string& bytes) {
+  try {
+    parse_model_file(bytes, "crafted.genrec");
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(HostileModel, ShapesBeyondTheBytesPresentAreRefusedBeforeAllocating) {
+  // A valid checksum over a tensor that claims 2^40 values in a few bytes.
+  const std::string body = sealed_with_weights(one_tensor({1 << 20, 1 << 20}, 0));
   EXPECT_NE(load_error(body).find("too large"), std::string::npos) << load_error(body);
+}
+
+// Each dimension fits in the bytes left but their product does not: the loader must compare
+// the element count with the bytes present, not read the missing values from the checksum,
+// the end marker and past the buffer.
+TEST(HostileModel, TensorsClaimingMoreValuesThanBytesAreRefused) {
+  // The well-formed file the crafted ones are cut from parses.
+  EXPECT_EQ(parse_error(sealed_with_weights(one_tensor({2, 3}, 6))), "");
+  // 6 values claimed, 3 present: the missing 12 bytes would come from the checksum and marker.
+  std::string e = parse_error(sealed_with_weights(one_tensor({2, 3}, 3)));
+  EXPECT_NE(e.find("model: 'crafted.genrec': corrupt weights: weights section ends inside a "
+                   "tensor"),
+            std::string::npos)
+      << e;
+  // 10^6 values claimed, 1000 present: 4 MB would be read past a 4 kB buffer.
+  e = parse_error(sealed_with_weights(one_tensor({1000, 1000}, 1000)));
+  EXPECT_NE(e.find("weights section ends inside a tensor"), std::string::npos) << e;
+  // One value short in a rank-3 tensor.
+  e = parse_error(sealed_with_weights(one_tensor({2, 2, 2}, 7)));
+  EXPECT_NE(e.find("weights section ends inside a tensor"), std::string::npos) << e;
+  // The same through GenreModel (what predict, eval and serve call).
+  e = load_error(sealed_with_weights(one_tensor({2, 3}, 3)));
+  EXPECT_NE(e.find("weights section ends inside a tensor"), std::string::npos) << e;
 }
 
 TEST(AtomicWrite, TemporariesOfKilledWritersAreRemoved) {
