@@ -330,6 +330,49 @@ TEST(Server, OversizedUploadsAre413) {
   EXPECT_EQ(health->status, 200);
 }
 
+// The limit is on the file's bytes: exactly the limit is analysed, one byte more is 413, for a
+// raw body and for a multipart file part alike.
+TEST(Server, UploadsAtTheLimitAreAcceptedAndOneByteMoreIs413) {
+  const std::vector<std::uint8_t> song = synthetic_wav(3.0);
+  ServerOptions o;
+  o.max_upload_bytes = song.size();
+  Served s(o);
+  auto c = s.client();
+  auto at_limit = c.Post("/api/predict", as_string(song), "audio/wav");
+  ASSERT_TRUE(at_limit) << httplib::to_string(at_limit.error());
+  EXPECT_EQ(at_limit->status, 200) << at_limit->body;
+  auto part_at_limit = post_file(c, "/api/predict", song, "limit.wav");
+  ASSERT_TRUE(part_at_limit) << httplib::to_string(part_at_limit.error());
+  EXPECT_EQ(part_at_limit->status, 200) << part_at_limit->body;
+
+  std::vector<std::uint8_t> one_more = song;
+  one_more.push_back(0);
+  expect_json_error(c.Post("/api/predict", as_string(one_more), "audio/wav"), 413, "too large");
+  expect_json_error(post_file(c, "/api/predict", one_more, "over.wav"), 413, "too large");
+}
+
+// SPEC: the upload is the form's `file` field. A form with two of them is refused with 400
+// rather than answered for one file while the user sent two; other fields are ignored.
+TEST(Server, FormsWithTwoFilePartsAre400) {
+  Served s;
+  auto c = s.client();
+  const std::vector<std::uint8_t> song = synthetic_wav(3.0);
+  const std::string text = "These are my notes, not a song.\n";
+  httplib::MultipartFormDataItems two = {{"file", as_string(song), "a.wav", "audio/wav"},
+                                         {"file", text, "notes.txt", "text/plain"}};
+  expect_json_error(c.Post("/api/predict", two), 400, "one \"file\" field");
+  httplib::MultipartFormDataItems swapped = {two[1], two[0]};
+  expect_json_error(c.Post("/api/predict", swapped), 400, "one \"file\" field");
+  expect_json_error(c.Post("/api/spectrogram", two), 400, "one \"file\" field");
+  // A file beside other fields is analysed.
+  httplib::MultipartFormDataItems with_field = {{"comment", "hello", "", ""},
+                                                {"file", as_string(song), "a.wav", "audio/wav"}};
+  auto r = c.Post("/api/predict", with_field);
+  ASSERT_TRUE(r) << httplib::to_string(r.error());
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(body_json(r)["file"], "a.wav");
+}
+
 TEST(Server, NotAudioIs415) {
   Served s;
   auto c = s.client();
@@ -358,11 +401,11 @@ TEST(Server, UnusableAudioIs422) {
   expect_json_error(
       post_file(c, "/api/predict", encode_wav(x, 22050, 1, WavEncoding::kFloat32), "nan.wav"), 422,
       "non-finite");
-  // A WAV header that promises samples but holds none.
+  // A valid WAV header with no samples: audio genrec reads, but nothing to judge.
   std::vector<std::uint8_t> header_only = encode_wav({}, 22050);
   auto empty_wav = post_file(c, "/api/predict", header_only, "silence.wav");
-  ASSERT_TRUE(empty_wav);
-  EXPECT_TRUE(empty_wav->status == 422 || empty_wav->status == 415) << empty_wav->body;
+  expect_json_error(empty_wav, 422, "cannot be used");
+  EXPECT_EQ(body_json(empty_wav)["file"], "silence.wav");
 }
 
 TEST(Server, BusyServerAnswers503WithRetryAfter) {
@@ -442,15 +485,17 @@ TEST(Server, ConcurrentClientsShareOneModel) {
   EXPECT_EQ(s.server().jobs().running(), 0);
 }
 
-TEST(Server, StopReturnsPromptlyWithAnIdleKeepAliveClient) {
+TEST(Server, StopReturnsWithAnIdleKeepAliveClient) {
   auto served = std::make_unique<Served>();
   auto c = served->client();
   c.set_keep_alive(true);
   ASSERT_TRUE(c.Get("/api/health"));
-  const auto t0 = std::chrono::steady_clock::now();
+  // Stopping returns although the client keeps its connection open (a stop that waited for
+  // the client would hang here, and fail at CTest's timeout; how long it takes is not asserted).
   served.reset();
-  // Idle keep-alive connections are closed after 2 s of silence.
-  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(3500));
+  // The server is gone, and the kept-alive connection with it.
+  auto after = c.Get("/api/health");
+  EXPECT_FALSE(after) << after->status;
 }
 
 TEST(Server, BindingAUsedPortFailsClearly) {

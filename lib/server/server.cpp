@@ -118,13 +118,18 @@ Upload read_upload(const httplib::Request& req, const httplib::ContentReader& re
     bool in_file = false;
     ok = reader(
         [&](const httplib::MultipartFormData& part) {
-          in_file = part.name == "file" && file_parts++ == 0;  // the first "file" part only
+          in_file = part.name == "file" && file_parts++ == 0;  // the first; more are refused
           if (in_file && !part.filename.empty()) up.name = clean_name(part.filename);
           return true;
         },
         [&](const char* data, std::size_t n) { return in_file ? append(data, n) : true; });
     if (ok && file_parts == 0)
       up.error = error_reply(400, "", "The form has no \"file\" field: attach an audio file.");
+    // Two files in one form: answering for one of them would mislead.
+    if (ok && file_parts > 1)
+      up.error = error_reply(400, up.name,
+                             "The form has more than one \"file\" field: send one file per "
+                             "request.");
   } else {
     ok = reader(append);
     if (req.has_param("name")) up.name = clean_name(req.get_param_value("name"));
