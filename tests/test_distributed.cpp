@@ -148,7 +148,9 @@ TEST(Distributed, KilledRankStopsTheOtherAndResumeMatchesUninterrupted) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t_kill).count();
   const std::string err0 = slurp(job.dir + "/killed.rank0.err");
   EXPECT_NE(code, 0) << err0;
-  EXPECT_LT(waited, 60.0);
+  // Reported, not asserted (timings belong in bench/); a survivor that hangs fails at CTest's
+  // timeout.
+  std::cerr << "rank 0 exited " << waited << " s after rank 1 was killed\n";
   EXPECT_NE(err0.find("distributed: 'rank 0 of 2'"), std::string::npos) << err0;
   ASSERT_FALSE(std::filesystem::exists(killed)) << "the run finished before it was killed";
   std::filesystem::copy_file(checkpoint_path(killed), job.dir + "/saved.ckpt");
@@ -199,7 +201,9 @@ TEST(Distributed, BadLaunchesFailWithOneClearLine) {
   err = slurp(job.dir + "/alone.err");
   EXPECT_EQ(code, 1) << err;
   EXPECT_NE(err.find("cannot reach rank 0"), std::string::npos) << err;
-  EXPECT_LT(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), 30.0);
+  std::cerr << "rank 1 gave up after "
+            << std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count()
+            << " s (--dist-timeout 3)\n";
 
   // Ranks started with different configs (here: epochs): rank 1 names the difference.
   const int port = free_port();
