@@ -56,6 +56,22 @@ TEST(Metrics, ClassNeverPredictedHasZeroPrecision) {
   EXPECT_THROW(cm.add(2, 0), Error);
 }
 
+// A genre with no true songs (here predicted once) is named, and left out of macro F1 rather
+// than averaged in as a zero: a: P = 3/3, R = 3/4, F1 = 6/7; b: F1 = 1; macro F1 = 13/14.
+TEST(Metrics, MacroF1LeavesOutGenresWithoutSupport) {
+  ConfusionMatrix cm({"a", "b", "c"});
+  cm.add(0, 0, 3);
+  cm.add(0, 2, 1);
+  cm.add(1, 1, 2);
+  const Metrics m = compute_metrics(cm);
+  EXPECT_EQ(m.no_support, std::vector<std::string>{"c"});
+  EXPECT_EQ(m.per_class[2].support, 0);
+  EXPECT_EQ(m.per_class[2].f1, 0.0);
+  EXPECT_NEAR(m.per_class[0].f1, 6.0 / 7.0, 1e-12);
+  EXPECT_NEAR(m.macro_f1, 13.0 / 14.0, 1e-12);
+  EXPECT_NEAR(metrics_json(m)["macro_f1"].get<double>(), 13.0 / 14.0, 1e-12);
+}
+
 TEST(Metrics, TextTableIsAlignedWithRowPercentages) {
   std::ostringstream counts, pct;
   write_confusion_text(counts, tiny(), false);
