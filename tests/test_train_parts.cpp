@@ -1,0 +1,298 @@
+// The parts of training, one at a time, against numbers computed independently of the code
+// under test: the learning-rate schedule, the weight average (EMA), the label-smoothed
+// cross-entropy, and the batch loader (each window once per epoch, batch sizes, seeded order,
+// mixup's convex combinations).
+#include <gtest/gtest.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <vector>
+
+#include "audio/wav_writer.h"
+#include "data/batch_loader.h"
+#include "data/dataset.h"
+#include "data/feature_cache.h"
+#include "test_util.h"
+#include "train/cnn.h"
+#include "train/train_step.h"
+#include "train/weight_average.h"
+
+namespace genrec {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Warm-up of 4 steps to lr 0.1, then cosine to 0.1 * 0.02 at step 14. Expected values by hand:
+// warm-up lr * (step + 1) / 4; then lr * (0.02 + 0.98 * 0.5 * (1 + cos(pi * (step - 4) / 10))),
+// e.g. step 6: cos(0.2 pi) = 0.80901699 -> 0.1 * (0.02 + 0.98 * 0.90450850) = 0.0906418327.
+TEST(LearningRate, WarmUpThenCosineToTheFloor) {
+  auto lr = [](std::int64_t step) { return scheduled_lr(step, 4, 14, 0.1, 0.02); };
+  EXPECT_NEAR(lr(0), 0.025, 1e-12);
+  EXPECT_NEAR(lr(1), 0.05, 1e-12);
+  EXPECT_NEAR(lr(3), 0.1, 1e-12);  // the last warm-up step reaches the peak
+  EXPECT_NEAR(lr(4), 0.1, 1e-12);  // the cosine starts at the peak
+  EXPECT_NEAR(lr(6), 0.0906418327243724, 1e-12);
+  EXPECT_NEAR(lr(9), 0.051, 1e-12);  // half way: the mean of peak and floor
+  EXPECT_NEAR(lr(14), 0.002, 1e-12);
+  EXPECT_NEAR(lr(20), 0.002, 1e-12);  // stays at the floor past the end
+  // Without warm-up the first step runs at the peak.
+  EXPECT_NEAR(scheduled_lr(0, 0, 10, 0.5, 0.1), 0.5, 1e-12);
+  EXPECT_NEAR(scheduled_lr(5, 0, 10, 0.5, 0.1), 0.5 * (0.1 + 0.9 * 0.5), 1e-12);
+}
+
+GenreCnn small_net() {
+  CnnConfig arch;
+  arch.channels = {4};
+  return GenreCnn(arch, FeatureConfig{}, 3);
+}
+
+// Every parameter and floating-point buffer of `net` set to `value`; the batch counters to
+// `count`.
+void fill(GenreCnn& net, float value, std::int64_t count) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : net->parameters()) p.fill_(value);
+  for (auto& b : net->named_buffers())
+    if (b.value().is_floating_point())
+      b.value().fill_(value);
+    else
+      b.value().fill_(count);
+}
+
+// Every element of every parameter and buffer whose name contains `part`, as one list.
+std::vector<double> values(const GenreCnn& net, const std::string& part) {
+  std::vector<double> out;
+  auto add = [&](const std::string& name, const torch::Tensor& t) {
+    if (name.find(part) == std::string::npos) return;
+    const torch::Tensor d = t.to(torch::kDouble).contiguous();
+    out.insert(out.end(), d.data_ptr<double>(), d.data_ptr<double>() + d.numel());
+  };
+  for (const auto& p : net->named_parameters()) add(p.key(), p.value());
+  for (const auto& b : net->named_buffers()) add(b.key(), b.value());
+  return out;
+}
+
+void expect_all(const std::vector<double>& v, double expected, const std::string& what) {
+  ASSERT_FALSE(v.empty()) << what;
+  for (double x : v) ASSERT_NEAR(x, expected, 1e-6) << what;
+}
+
+// average = d * average + (1 - d) * model, d = min(decay, (1 + step) / (10 + step)):
+// step 0: d = 0.1 -> 0.1 * 1 + 0.9 * 3 = 2.8; step 90: d = min(0.9, 0.91) = 0.9 ->
+// 0.9 * 2.8 + 0.1 * 3 = 2.82. Running statistics follow the same rule; the input normalisation
+// and the batch counters are copied.
+TEST(WeightAverage, UpdatesWithTheWarmedUpDecay) {
+  GenreCnn model = small_net(), average = small_net();
+  fill(average, 1.0f, 5);
+  fill(model, 3.0f, 17);
+  WeightAverage ema(average, 0.9);
+  ema.update(model, 0);
+  expect_all(values(ema.average(), ".weight"), 2.8, "weights after step 0");
+  expect_all(values(ema.average(), ".bias"), 2.8, "biases after step 0");
+  expect_all(values(ema.average(), "running_mean"), 2.8, "running means after step 0");
+  expect_all(values(ema.average(), "running_var"), 2.8, "running variances after step 0");
+  expect_all(values(ema.average(), "norm_mean"), 3.0, "normalisation (copied)");
+  expect_all(values(ema.average(), "num_batches_tracked"), 17, "batch counters (copied)");
+  ema.update(model, 90);
+  expect_all(values(ema.average(), ".weight"), 2.82, "weights after step 90");
+  expect_all(values(ema.average(), "running_var"), 2.82, "running variances after step 90");
+  // The model itself is untouched.
+  expect_all(values(model, ".weight"), 3.0, "the trained model");
+  // Decay 0: a plain copy.
+  GenreCnn copy = small_net();
+  fill(copy, 1.0f, 0);
+  WeightAverage plain(copy, 0.0);
+  plain.update(model, 1000);
+  expect_all(values(plain.average(), ".weight"), 3.0, "decay 0");
+}
+
+// Two windows, three labels, smoothing 0.1. Reference numbers computed by hand (Python's math
+// module, not torch): log p = logits - logsumexp(logits); per window
+// 0.9 * -log p[label] + 0.1 * mean_k(-log p[k]).
+//   [1, 2, 0.5], label 1: nll 0.4643687841079449, smoothed 0.5477021174412783
+//   [-1, 0, 3],  label 0: nll 4.065883903757429,  smoothed 3.8992172370907623
+TEST(SmoothedCrossEntropy, MatchesHandComputedValues) {
+  const torch::Tensor logits = torch::tensor({{1.0f, 2.0f, 0.5f}, {-1.0f, 0.0f, 3.0f}});
+  const torch::Tensor labels = torch::tensor({1, 0}, torch::kInt64);
+  const torch::Tensor per = smoothed_cross_entropy(logits, labels, 0.1, /*reduce=*/false);
+  ASSERT_EQ(per.numel(), 2);
+  EXPECT_NEAR(per[0].item<double>(), 0.5477021174412783, 1e-6);
+  EXPECT_NEAR(per[1].item<double>(), 3.8992172370907623, 1e-6);
+  EXPECT_NEAR(smoothed_cross_entropy(logits, labels, 0.1).item<double>(), 2.2234596772660202, 1e-6);
+  // Smoothing 0: the plain negative log-likelihood.
+  const torch::Tensor nll = smoothed_cross_entropy(logits, labels, 0.0, /*reduce=*/false);
+  EXPECT_NEAR(nll[0].item<double>(), 0.4643687841079449, 1e-6);
+  EXPECT_NEAR(nll[1].item<double>(), 4.065883903757429, 1e-6);
+  // And LibTorch's own label-smoothed cross-entropy agrees on random logits.
+  torch::manual_seed(3);
+  const torch::Tensor x = torch::randn({6, 5}) * 3;
+  const torch::Tensor y = torch::tensor({0, 4, 2, 2, 1, 3}, torch::kInt64);
+  namespace F = torch::nn::functional;
+  const double expected =
+      F::cross_entropy(x, y, F::CrossEntropyFuncOptions().label_smoothing(0.2)).item<double>();
+  EXPECT_NEAR(smoothed_cross_entropy(x, y, 0.2).item<double>(), expected, 1e-5);
+}
+
+// A tiny dataset: 2 genres x 3 songs of exactly one window (3 s), each a different tone, so a
+// window's content names its song.
+struct TinyCache {
+  Dataset data;
+  FeatureCache cache;
+};
+
+const TinyCache& tiny_cache() {
+  static const TinyCache c = [] {
+    const fs::path dir = test::scratch_dir("train_parts_loader");
+    for (int g = 0; g < 2; ++g)
+      for (int s = 0; s < 3; ++s) {
+        const fs::path genre = dir / "songs" / (g ? "b" : "a");
+        fs::create_directories(genre);
+        std::vector<float> x = test::tone(200.0 + 450.0 * (3 * g + s), 3.0, 22050, 0.3);
+        const std::vector<float> n = test::noise(3.0, 22050, 10 + 3 * g + s, 0.02);
+        for (std::size_t i = 0; i < x.size(); ++i) x[i] += n[i];
+        write_wav((genre / ("song" + std::to_string(s) + ".wav")).string(), x, 22050);
+      }
+    TinyCache t;
+    t.data = scan_dataset((dir / "songs").string());
+    t.cache = FeatureCache::build(t.data, FeatureConfig{}, (dir / "cache").string(), 1);
+    return t;
+  }();
+  return c;
+}
+
+std::vector<int> all_songs(const FeatureCache& cache) {
+  std::vector<int> songs;
+  for (const SongFeatures& f : cache.songs()) songs.push_back(f.song);
+  return songs;
+}
+
+std::vector<TrainBatch> epoch(const LoaderOptions& options, std::uint64_t seed) {
+  const FeatureCache& cache = tiny_cache().cache;
+  BatchLoader loader(cache, all_songs(cache), options, seed);
+  std::vector<TrainBatch> out;
+  TrainBatch b;
+  while (loader.next(b)) out.push_back(std::move(b));
+  EXPECT_EQ(out.size(), loader.n_batches());
+  return out;
+}
+
+// The song whose one window equals `x` exactly (-1 when none does).
+int song_of(const float* x) {
+  const FeatureCache& cache = tiny_cache().cache;
+  const FeatureConfig& cfg = cache.config();
+  const std::size_t n = static_cast<std::size_t>(cfg.n_mels) * cfg.frames_per_segment();
+  std::vector<float> w(n);
+  for (const SongFeatures& f : cache.songs()) {
+    EXPECT_EQ(max_frame_offset(f, cfg), 0u) << f.rel_path;
+    cut_segment(f, 0, cfg, w.data());
+    if (std::equal(w.begin(), w.end(), x)) return f.song;
+  }
+  return -1;
+}
+
+TEST(BatchLoader, CountsBatchesAndDropsALoneLastWindow) {
+  EXPECT_EQ(BatchLoader::count_batches(12, 4), 3u);
+  EXPECT_EQ(BatchLoader::count_batches(12, 5), 3u);  // 5 + 5 + 2
+  EXPECT_EQ(BatchLoader::count_batches(13, 4), 3u);  // the 13th window alone is dropped
+  EXPECT_EQ(BatchLoader::count_batches(11, 5), 2u);
+  EXPECT_EQ(BatchLoader::count_batches(3, 8), 1u);
+  EXPECT_EQ(BatchLoader::count_batches(13, 4, 2), 3u);  // trimmed to 12 for two ranks
+}
+
+TEST(BatchLoader, EveryWindowOncePerEpochInBatchesOfTheRequestedSize) {
+  const FeatureCache& cache = tiny_cache().cache;
+  ASSERT_EQ(cache.songs().size(), 6u);
+  const std::size_t window =
+      static_cast<std::size_t>(cache.n_mels()) * cache.config().frames_per_segment();
+  LoaderOptions o;
+  o.augment_enabled = false;
+  o.crops_per_song = 2;
+  o.batch_size = 5;  // 12 windows: 5 + 5 + 2
+  const std::vector<TrainBatch> batches = epoch(o, 42);
+  ASSERT_EQ(batches.size(), 3u);
+  EXPECT_EQ(batches[0].size, 5u);
+  EXPECT_EQ(batches[1].size, 5u);
+  EXPECT_EQ(batches[2].size, 2u);
+  std::map<int, int> seen;
+  for (const TrainBatch& b : batches) {
+    ASSERT_EQ(b.x.size(), b.size * window);
+    ASSERT_EQ(b.y.size(), b.size);
+    EXPECT_TRUE(b.lam.empty());
+    for (std::size_t i = 0; i < b.size; ++i) {
+      const int song = song_of(b.x.data() + i * window);
+      ASSERT_GE(song, 0) << "a window that is no song's";
+      ++seen[song];
+      EXPECT_EQ(b.y[i], cache.find(song)->label) << song;
+    }
+  }
+  ASSERT_EQ(seen.size(), 6u);
+  for (const auto& [song, n] : seen) EXPECT_EQ(n, 2) << "song " << song;
+}
+
+bool same_batches(const std::vector<TrainBatch>& a, const std::vector<TrainBatch>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (a[i].x != b[i].x || a[i].y != b[i].y || a[i].y_mix != b[i].y_mix || a[i].lam != b[i].lam)
+      return false;
+  return true;
+}
+
+TEST(BatchLoader, TheSeedFixesTheEpoch) {
+  LoaderOptions o;  // augmentation on: its masks follow the seed too
+  o.crops_per_song = 2;
+  o.batch_size = 4;
+  const std::vector<TrainBatch> a = epoch(o, 7);
+  EXPECT_TRUE(same_batches(a, epoch(o, 7)));
+  EXPECT_FALSE(same_batches(a, epoch(o, 8)));
+  o.mixup_alpha = 0.4;
+  const std::vector<TrainBatch> m = epoch(o, 7);
+  EXPECT_TRUE(same_batches(m, epoch(o, 7)));
+  EXPECT_FALSE(same_batches(m, epoch(o, 8)));
+}
+
+// Mixup (lambda values are not asserted: the sampler is the loader's business): each window is
+// lam * itself + (1 - lam) * a partner window of the same batch, the partner's label is y_mix,
+// and lam is in [0.5, 1] (the window's own label stays the main one).
+TEST(BatchLoader, MixupMixesWindowsOfTheBatchAndTheirLabels) {
+  const FeatureCache& cache = tiny_cache().cache;
+  const std::size_t window =
+      static_cast<std::size_t>(cache.n_mels()) * cache.config().frames_per_segment();
+  LoaderOptions o;
+  o.augment_enabled = false;
+  o.crops_per_song = 2;
+  o.batch_size = 6;
+  const std::vector<TrainBatch> plain = epoch(o, 11);
+  o.mixup_alpha = 0.4;
+  const std::vector<TrainBatch> mixed = epoch(o, 11);
+  ASSERT_EQ(mixed.size(), plain.size());
+  int strictly_mixed = 0;
+  for (std::size_t b = 0; b < mixed.size(); ++b) {
+    const TrainBatch &m = mixed[b], &p = plain[b];
+    ASSERT_EQ(m.y, p.y);  // the same plan: mixup changes windows, not which
+    ASSERT_EQ(m.lam.size(), m.size);
+    ASSERT_EQ(m.y_mix.size(), m.size);
+    for (std::size_t i = 0; i < m.size; ++i) {
+      const float lam = m.lam[i];
+      EXPECT_GE(lam, 0.5f);
+      EXPECT_LE(lam, 1.0f);
+      strictly_mixed += lam < 0.99f;
+      bool found = false;
+      for (std::size_t j = 0; j < p.size && !found; ++j) {
+        if (p.y[j] != m.y_mix[i]) continue;
+        bool all = true;
+        for (std::size_t k = 0; k < window && all; ++k) {
+          const float want = lam * p.x[i * window + k] + (1.0f - lam) * p.x[j * window + k];
+          all = std::abs(m.x[i * window + k] - want) <= 1e-4f * (1.0f + std::abs(want));
+        }
+        found = all;
+      }
+      EXPECT_TRUE(found) << "batch " << b << " window " << i << " lam " << lam
+                         << ": not lam * itself + (1 - lam) * a window labelled y_mix";
+    }
+  }
+  EXPECT_GT(strictly_mixed, 0) << "no window was mixed";
+}
+
+}  // namespace
+}  // namespace genrec
