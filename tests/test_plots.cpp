@@ -3,8 +3,10 @@
 #include <cairo.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <sstream>
 
 #include "audio/error.h"
@@ -84,6 +86,74 @@ TEST(ConfusionPlot, PngSvgAndPdf) {
   EXPECT_NEAR(none.b, 255, 2);
   EXPECT_THROW(plot_format("bmp"), Error);
   EXPECT_EQ(plot_format("PDF"), PlotFormat::kPdf);
+}
+
+// The filled axis-aligned rectangles of cairo's SVG ("fill:rgb(R%,G%,B%)" paths of four
+// corners): what the SVG draws, read back from its text.
+struct SvgRect {
+  double x0, y0, x1, y1;
+  Rgb color;
+};
+
+std::vector<SvgRect> svg_filled_rects(const std::string& svg) {
+  static const std::regex re(
+      R"re(fill:rgb\(([0-9.]+)%,([0-9.]+)%,([0-9.]+)%\);fill-opacity:1;" d="M ([0-9.]+) ([0-9.]+) L ([0-9.]+) ([0-9.]+) L ([0-9.]+) ([0-9.]+) L ([0-9.]+) ([0-9.]+) Z)re");
+  std::vector<SvgRect> out;
+  for (auto it = std::sregex_iterator(svg.begin(), svg.end(), re); it != std::sregex_iterator();
+       ++it) {
+    const std::smatch& m = *it;
+    auto channel = [&](int i) {
+      return static_cast<std::uint8_t>(std::lround(std::stod(m[i]) * 255.0 / 100.0));
+    };
+    out.push_back({std::stod(m[4]), std::stod(m[5]), std::stod(m[8]), std::stod(m[9]),
+                   Rgb{channel(1), channel(2), channel(3)}});
+  }
+  return out;
+}
+
+// The SVG is the same plot as the PNG: its size, and one square per cell at the layout's place
+// in the colour the PNG shows there (the full diagonal cell the dark end of the scale, the empty
+// cell the light end); the labels, counts and title are drawn as glyphs.
+TEST(ConfusionPlot, SvgDrawsEveryCellInItsColour) {
+  const std::string svg = render_confusion_plot(tiny(), "Confusion matrix", PlotFormat::kSvg);
+  const ConfusionLayout L = confusion_layout(tiny(), "Confusion matrix");
+  EXPECT_NE(svg.find("width=\"" + std::to_string(L.width) + "pt\" height=\"" +
+                     std::to_string(L.height) + "pt\""),
+            std::string::npos)
+      << svg.substr(0, 300);
+  const Image png = decode_png(render_confusion_plot(tiny(), "Confusion matrix", PlotFormat::kPng));
+  const std::vector<SvgRect> rects = svg_filled_rects(svg);
+  for (int i = 0; i < 3; ++i)
+    for (int j = 0; j < 3; ++j) {
+      SCOPED_TRACE(::testing::Message() << "cell (" << i << ", " << j << ")");
+      const double x = L.grid_x + j * L.cell, y = L.grid_y + i * L.cell;
+      int found = 0;
+      Rgb color;
+      for (const SvgRect& r : rects)
+        if (r.x0 == x && r.y0 == y && r.x1 == x + L.cell && r.y1 == y + L.cell) {
+          ++found;
+          color = r.color;
+        }
+      ASSERT_EQ(found, 1);
+      const Rgb shown = png.get(static_cast<int>(x) + 4, static_cast<int>(y) + 4);
+      EXPECT_NEAR(color.r, shown.r, 2);
+      EXPECT_NEAR(color.g, shown.g, 2);
+      EXPECT_NEAR(color.b, shown.b, 2);
+      if (i == 2 && j == 2) {  // 4 of 4: (8, 48, 107)
+        EXPECT_NEAR(color.r, 8, 1);
+        EXPECT_NEAR(color.g, 48, 1);
+        EXPECT_NEAR(color.b, 107, 1);
+      }
+      if (i == 0 && j == 2) {  // 0 of 6: (247, 251, 255)
+        EXPECT_NEAR(color.r, 247, 1);
+        EXPECT_NEAR(color.b, 255, 1);
+      }
+    }
+  // Text is there: at least one glyph per character of the title, labels and counts.
+  std::size_t uses = 0;
+  for (std::size_t at = svg.find("<use"); at != std::string::npos; at = svg.find("<use", at + 1))
+    ++uses;
+  EXPECT_GE(uses, std::string("Confusionmatrix").size() + 3 + 9);
 }
 
 // The bitmap font drew percentages 7 pixels high; real text is at least 9.
