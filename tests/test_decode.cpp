@@ -184,5 +184,22 @@ TEST(WavWriter, ContainersByExtensionRoundTrip) {
   EXPECT_EQ(b[44], static_cast<std::uint8_t>(16384 & 0xff));  // lrint(0.5 * 32767) = 16384
 }
 
+// Regression: libvorbis's encoder takes stack in proportion to the frames of one write, so 60 s
+// of 44.1 kHz stereo handed over in one call crashed the process (SIGSEGV); the writer feeds
+// libsndfile in blocks. The copy must decode to the same length and level.
+TEST(WavWriter, LongOggVorbisIsWrittenWhole) {
+  const std::string dir = test::scratch_dir("writer_long_ogg");
+  const std::vector<float> mono = test::tone(440, 60.0, 44100);
+  std::vector<float> stereo;
+  stereo.reserve(mono.size() * 2);
+  for (float v : mono) stereo.insert(stereo.end(), {v, v});
+  write_audio(dir + "/long.ogg", stereo, 44100, 2);
+  const std::vector<float> v = load_audio(dir + "/long.ogg", 44100);
+  ASSERT_NEAR(static_cast<double>(v.size()), mono.size(), 2048.0);
+  double energy = 0;
+  for (std::size_t i = 44100; i < 44100 * 59; ++i) energy += static_cast<double>(v[i]) * v[i];
+  EXPECT_NEAR(energy / (44100.0 * 58), 0.125, 0.01);
+}
+
 }  // namespace
 }  // namespace genrec

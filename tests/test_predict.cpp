@@ -2,9 +2,13 @@
 // originals, memory-bounded streaming equals whole-clip segmentation, bytes equal files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <filesystem>
 #include <fstream>
 
+#include "audio/audio_source.h"
 #include "audio/mel.h"
+#include "audio/resampler.h"
 #include "audio/segmenter.h"
 #include "audio/wav_writer.h"
 #include "model/genre_model.h"
@@ -52,6 +56,80 @@ TEST(Predict, ReencodedCopiesAgreeWithOriginals) {
     std::printf("%-40s top %-10s p=%.3f  max |dp| vs original %.4f\n", pair.copy,
                 shipped().info().labels[argmax(a.probs)].c_str(), a.probs[argmax(a.probs)], diff);
     EXPECT_LE(diff, 0.05f) << pair.copy;
+  }
+}
+
+// Re-encoding on music the recipe was never tuned or trained on (gtzan-mini's clips are both):
+// one snippet song of each genre (2-3 s, a single window) and the non-GTZAN recordings in
+// formats/ (their first 30 s), each re-encoded here from what genrec hears (22050 Hz mono).
+// Limits on the largest change of a song probability, by what the copy keeps:
+// - 48 kHz stereo FLAC, the same band at another rate and layout: 0.05, as for the copies above;
+// - 44.1 kHz stereo Ogg Vorbis (lossy): 0.05 for the recordings; 0.10 for a one-window snippet,
+//   where no averaging over windows damps the coder's noise (measured up to 0.068);
+// - 16 kHz mono WAV (nothing above 8 kHz): printed, not bounded. The shipped model holds 0.05
+//   on its own training clips (above), but on unseen music it moved by up to 0.087 (snippets)
+//   and 0.157 (one recording) on 2026-12-03: band-limiting in training did not generalise that
+//   far, a limit of the model that issue 12's recipe is to fix, not of decoding.
+// For every copy, the top genre must survive where the original's lead over the runner-up is
+// at least 0.10; closer calls may flip.
+TEST(Predict, OwnReencodingsOfUnseenMusicAgree) {
+  GENREC_REQUIRE_SHARED();
+  const std::string d = test::shared_data();
+  std::vector<std::string> clips;
+  for (const char* g : {"blues", "classical", "country", "disco", "hiphop", "jazz", "metal", "pop",
+                        "reggae", "rock"})
+    clips.push_back(d + "/gtzan-snippets/" + g + "/" + g + ".00007.wav");
+  const std::size_t n_snippets = clips.size();
+  for (const auto& e : std::filesystem::directory_iterator(d + "/formats"))
+    if (e.path().filename().string().find(".hq.ogg") != std::string::npos)
+      clips.push_back(e.path().string());
+  ASSERT_GE(clips.size(), n_snippets + 5);
+  const std::string dir = test::scratch_dir("predict_reencode");
+  struct Copy {
+    const char* ext;
+    int rate;
+    int channels;
+    float limit_long;  // 0: printed, not bounded
+    float limit_snippet;
+  };
+  const Copy copies[] = {{"flac", 48000, 2, 0.05f, 0.05f},
+                         {"ogg", 44100, 2, 0.05f, 0.10f},
+                         {"wav", 16000, 1, 0.0f, 0.0f}};
+  for (std::size_t k = 0; k < clips.size(); ++k) {
+    const std::string& clip = clips[k];
+    // The first 30 s (a GTZAN clip's length), as genrec hears it, is the original.
+    std::vector<float> x = load_audio(clip, 22050);
+    x.resize(std::min<std::size_t>(x.size(), 30 * 22050));
+    write_wav(dir + "/original.wav", x, 22050, 1, WavEncoding::kFloat32);
+    const Prediction original = predict_file(shipped(), dir + "/original.wav");
+    ASSERT_TRUE(original.ok()) << original.error;
+    std::vector<float> sorted = original.probs;
+    std::sort(sorted.rbegin(), sorted.rend());
+    const bool decided = sorted[0] - sorted[1] >= 0.10f;
+    for (const Copy& c : copies) {
+      std::vector<float> y;
+      Resampler rs(22050, c.rate);
+      rs.process(x.data(), x.size(), y);
+      rs.flush(y);
+      std::vector<float> interleaved;
+      for (float v : y)
+        interleaved.insert(interleaved.end(), static_cast<std::size_t>(c.channels), v);
+      const std::string path = dir + "/copy." + c.ext;
+      write_audio(path, interleaved, c.rate, c.channels);
+      const Prediction p = predict_file(shipped(), path);
+      ASSERT_TRUE(p.ok()) << p.error;
+      const float diff = max_abs_diff(p.probs, original.probs);
+      std::printf("%-28.28s %-4s %6d Hz  top %-9s p=%.3f  max |dp| %.4f\n",
+                  std::filesystem::path(clip).filename().c_str(), c.ext, c.rate,
+                  shipped().info().labels[argmax(p.probs)].c_str(), p.probs[argmax(p.probs)], diff);
+      if (decided) {
+        EXPECT_EQ(argmax(p.probs), argmax(original.probs)) << clip << " as ." << c.ext;
+      }
+      const float limit = k < n_snippets ? c.limit_snippet : c.limit_long;
+      if (limit > 0) {
+        EXPECT_LE(diff, limit) << clip << " as ." << c.ext;
+      }
+    }
   }
 }
 

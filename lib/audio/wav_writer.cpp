@@ -22,12 +22,24 @@ SF_INFO wav_info(int sample_rate, int channels, WavEncoding encoding) {
   return info;
 }
 
+// Frames handed to libsndfile per call. libvorbis's encoder takes stack space in proportion to
+// the frames it is given at once (an alloca per channel), so one call with a few seconds of
+// 44.1 kHz stereo overflows the stack (libsndfile issue #1095); blocks keep every format safe.
+constexpr sf_count_t kWriteBlockFrames = 8192;
+
 // Writes every frame and closes; libsndfile scales floats by 32767 for PCM16 with clipping.
 void write_frames(SNDFILE* sf, const std::vector<float>& x, int channels, const std::string& name,
                   const std::string& stage) {
   sf_command(sf, SFC_SET_CLIPPING, nullptr, SF_TRUE);
   const sf_count_t frames = static_cast<sf_count_t>(x.size() / static_cast<std::size_t>(channels));
-  const sf_count_t done = frames > 0 ? sf_writef_float(sf, x.data(), frames) : 0;
+  sf_count_t done = 0;
+  while (done < frames) {
+    const sf_count_t n = std::min(kWriteBlockFrames, frames - done);
+    const sf_count_t wrote =
+        sf_writef_float(sf, x.data() + static_cast<std::size_t>(done * channels), n);
+    done += wrote;
+    if (wrote != n) break;
+  }
   const std::string why = sf_strerror(sf);
   if (sf_close(sf) != 0 || done != frames) throw Error(stage, name, "write failed: " + why);
 }
