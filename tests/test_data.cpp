@@ -2,7 +2,6 @@
 // genres, the [features] TOML reader.
 #include <algorithm>
 #include <cmath>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -651,13 +650,10 @@ TEST(Synth, WritesDecodableDistinctGenres) {
   below("hiphop", "metal", &SpectrumStats::flux);
 }
 
-TEST(Synth, SeededFastAndIndependentOfCount) {
+TEST(Synth, SeededAndIndependentOfCount) {
   SynthOptions o;
   o.seconds = 30.0;
-  const std::clock_t t0 = std::clock();  // CPU time: insensitive to other jobs on the machine
-  const std::vector<float> a = synthesize_song(4, 2, o);  // metal, the slowest genre
-  const double secs = static_cast<double>(std::clock() - t0) / CLOCKS_PER_SEC;
-  EXPECT_LT(secs, 1.0) << "30 s song took " << secs << " s";
+  const std::vector<float> a = synthesize_song(4, 2, o);  // metal
   EXPECT_EQ(a.size(), 30u * 22050);
   o.per_genre = 5;
   EXPECT_EQ(synthesize_song(4, 2, o), a);
