@@ -153,8 +153,12 @@ TEST(Train, ResumeAfterKillMatchesUninterruptedRun) {
   }
   // A SIGKILL between writing and renaming a checkpoint leaves its temporary behind (named by
   // the dead writer's pid): the next start removes it and resumes from the last complete one.
+  // The same holds for the run's other files written by temporary and rename.
   const std::string torn = checkpoint_path(killed) + ".tmp-" + std::to_string(pid);
-  std::ofstream(torn) << "half a checkpoint";
+  const std::vector<std::string> torn_files = {
+      torn, killed + ".tmp-" + std::to_string(pid),
+      metrics_path(killed) + ".tmp-" + std::to_string(pid)};
+  for (const std::string& f : torn_files) std::ofstream(f) << "half a file";
 
   std::vector<std::string> resume_args = args(killed);
   resume_args.push_back("--resume");
@@ -162,8 +166,10 @@ TEST(Train, ResumeAfterKillMatchesUninterruptedRun) {
       << slurp(dir + "/resumed.err");
   const std::string resumed_log = slurp(dir + "/resumed.err");
   EXPECT_NE(resumed_log.find("after epoch 1 of member 2/2"), std::string::npos) << resumed_log;
-  EXPECT_NE(resumed_log.find("removed '" + torn + "'"), std::string::npos) << resumed_log;
-  EXPECT_FALSE(std::filesystem::exists(torn));
+  for (const std::string& f : torn_files) {
+    EXPECT_NE(resumed_log.find("removed '" + f + "'"), std::string::npos) << resumed_log;
+    EXPECT_FALSE(std::filesystem::exists(f)) << f;
+  }
 
   const GenreModel a = GenreModel::load(full);
   const GenreModel b = GenreModel::load(killed);
