@@ -27,7 +27,8 @@ struct FeatureConfig {
   std::size_t segment_samples() const;     // round(segment_seconds * sample_rate), 66150 by default
   std::size_t frames_per_segment() const;  // 1 + segment_samples / hop_length (center=True), 130
   double fmax_hz() const;
-  // A stable text form of every field; equal configs give equal strings (cache keys).
+  // A stable text form of the fields but train_hop_seconds; equal configs give equal strings.
+  // (The feature cache is keyed by data/cache_key.h, the fields its numbers depend on.)
   std::string key() const;
   // Throws genrec::Error("config", ...) when a value is out of range.
   void validate() const;

@@ -1,6 +1,7 @@
 #include "data/batch_loader.h"
 
 #include "audio/error.h"
+#include "data/beta_sampler.h"
 
 namespace genrec {
 
@@ -53,14 +54,12 @@ BatchLoader::~BatchLoader() {
 
 void BatchLoader::mix(TrainBatch& batch, std::size_t window, std::mt19937_64& rng) const {
   // ref: Zhang et al. 2018, mixup; lam >= 0.5 keeps the window's own label the main one.
-  std::gamma_distribution<double> gamma(options_.mixup_alpha, 1.0);
   const std::vector<float> original = batch.x;
   batch.y_mix.resize(batch.size);
   batch.lam.resize(batch.size);
   for (std::size_t i = 0; i < batch.size; ++i) {
     const std::size_t j = uniform_index(rng, batch.size);
-    const double a = gamma(rng), b = gamma(rng);
-    const double l = a + b > 0 ? a / (a + b) : 1.0;
+    const double l = beta_symmetric(options_.mixup_alpha, rng);  // the same on every platform
     const auto lam = static_cast<float>(std::max(l, 1.0 - l));
     float* x = batch.x.data() + i * window;
     const float* other = original.data() + j * window;

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "audio/error.h"
+#include "data/cache_key.h"
 
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the feature cache maps little-endian float16 data directly; port read/write first"
@@ -144,7 +145,7 @@ ShardWriter::ShardWriter(const std::string& path, const std::string& tmp_path,
   Bytes h;
   h.buf.append(kMagic, sizeof kMagic);
   h.u32(kVersion);
-  h.str(config.key());
+  h.str(cache_key(config));
   config_fields(h, config);
   pad_to(h, 0, kAlign);
   write(h.buf);
@@ -214,7 +215,7 @@ ShardIndex read_shard_index(const MappedFile& file, const std::string& path,
   if (key != config_key) h.fail("written for other features (" + key + ")");
   FeatureConfig c;
   config_fields(h, c);
-  if (c.key() != key || c.n_mels != n_mels) h.fail("corrupt header (configuration)");
+  if (cache_key(c) != key || c.n_mels != n_mels) h.fail("corrupt header (configuration)");
 
   Fields footer(file.data() + file.size() - kFooterBytes, kFooterBytes, path);
   const std::uint64_t index_offset = footer.u64();

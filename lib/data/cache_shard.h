@@ -3,7 +3,7 @@
 // once (to a temporary name, then renamed) and read by memory mapping.
 //
 // File format (little-endian; version 3):
-//   header  "GENRECSH" u32 version, str config_key, config {i32 sample_rate,
+//   header  "GENRECSH" u32 version, str config_key (cache_key.h), config {i32 sample_rate,
 //           f64 segment_seconds, f64 train_hop_seconds, i32 n_fft, i32 hop_length, i32 n_mels,
 //           f64 fmin, f64 fmax, f64 top_db, f64 amin}, zero padding to a multiple of 64 bytes
 //   data    per song n_frames*n_mels u16 (float16 bits of the unfloored dB), FRAME-major, so a

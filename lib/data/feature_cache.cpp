@@ -21,6 +21,7 @@
 #include "audio/error.h"
 #include "audio/mel.h"
 #include "audio/segmenter.h"
+#include "data/cache_key.h"
 #include "data/cache_shard.h"
 #include "data/half.h"
 #include "data/mapped_file.h"
@@ -71,7 +72,7 @@ std::vector<ShardPlan> plan_shards(const Dataset& data, const FeatureConfig& con
     plan.back().songs.push_back(static_cast<int>(i));
     plan.back().identities.push_back(song_identity(s));
   }
-  const std::string key = config.key();
+  const std::string key = cache_key(config);
   for (ShardPlan& p : plan) {
     std::uint64_t h = fnv1a(key + "\n");
     for (const std::string& id : p.identities) h = fnv1a(id + "\n", h);
@@ -104,7 +105,7 @@ bool shard_is_valid(const fs::path& path, const ShardPlan& plan, const FeatureCo
   if (!fs::exists(path, ec)) return false;
   try {
     const MappedFile file = MappedFile::open(path.string());
-    check_songs(read_shard_index(file, path.string(), config.key(), config.n_mels), plan,
+    check_songs(read_shard_index(file, path.string(), cache_key(config), config.n_mels), plan,
                 path.string());
     return true;
   } catch (const Error& e) {
@@ -336,7 +337,7 @@ FeatureCache FeatureCache::open(const Dataset& data, const FeatureConfig& config
       throw Error("cache", path, "missing shard (run genrec preprocess, or train, to build it)");
     const MappedFile& file = cache.storage_->files.emplace_back(MappedFile::open(path));
     cache.storage_->bytes += file.size();
-    const ShardIndex index = read_shard_index(file, path, config.key(), config.n_mels);
+    const ShardIndex index = read_shard_index(file, path, cache_key(config), config.n_mels);
     check_songs(index, plan, path);
     std::size_t a = 0;
     for (std::size_t i = 0; i < plan.songs.size(); ++i) {

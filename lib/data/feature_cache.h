@@ -11,14 +11,15 @@
 // compute exact per-segment features from the audio instead.
 //
 // On disk (cache_shard.h) the cache is a folder of shard files of a few dozen consecutive songs
-// each, named "features-<16 hex digits>.gshard" after a 64-bit FNV-1a hash of the feature
-// configuration key and the identities (path, size, mtime) of its songs, so any change of
-// features or files gives other names and a shard is never misread. Shards are written to a
-// temporary name and renamed; a build fills only the shards that are missing, so an interrupted
-// build (even kill -9) resumes where it stopped, and N processes (--shard K/N) can build
-// disjoint shards of one dataset into one folder. Training maps the shards and lets the kernel
-// take back each window's pages after it is cut, so resident memory does not grow with the
-// number of songs.
+// each, named "features-<16 hex digits>.gshard" after a 64-bit FNV-1a hash of cache_key(config)
+// (cache_key.h: the fields the cached numbers depend on) and the identities (path, size, mtime)
+// of its songs, so any change of features or files gives other names and a shard is never
+// misread, while fields that only matter when windows are cut (segment, hop, top_db) reuse it.
+// Shards are written to a temporary name and renamed; a build fills only the shards that are
+// missing, so an interrupted build (even kill -9) resumes where it stopped, and N processes
+// (--shard K/N) can build disjoint shards of one dataset into one folder. Training maps the shards
+// and lets the kernel take back each window's pages after it is cut, so resident memory does not
+// grow with the number of songs.
 #include <cstddef>
 #include <cstdint>
 #include <functional>

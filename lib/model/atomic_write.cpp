@@ -1,6 +1,7 @@
 #include "model/atomic_write.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -14,6 +15,10 @@ namespace genrec {
 
 void write_file_atomic(const std::string& path, const std::string& bytes,
                        const std::string& stage) {
+  // A writer killed between creating and renaming its temporary leaves it behind: the next
+  // write of the same file tidies it, so no command leaves them to pile up.
+  for (const std::string& stale : remove_stale_temporaries(path))
+    spdlog::info("removed '{}', left by an interrupted write", stale);
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   auto fail = [&](const std::string& what) {
     const std::string cause = what + ": " + std::strerror(errno);

@@ -6,7 +6,8 @@
 
 namespace genrec {
 
-// Writes bytes to path atomically. Throws genrec::Error(stage, path, cause) on failure.
+// Writes bytes to path atomically, first removing temporaries of path that killed writers left
+// (remove_stale_temporaries). Throws genrec::Error(stage, path, cause) on failure.
 void write_file_atomic(const std::string& path, const std::string& bytes, const std::string& stage);
 
 // Removes the temporaries "<path>.tmp-<pid>" that a killed writer left beside path (those of

@@ -172,7 +172,7 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
   // A run killed between writing and renaming leaves "<file>.tmp-<pid>" behind; rank 0 alone
   // writes, so it alone tidies.
   if (comm.is_root())
-    for (const std::string& p : {req.out, ckpt})
+    for (const std::string& p : {req.out, ckpt, metrics_path(req.out)})
       for (const std::string& stale : remove_stale_temporaries(p))
         spdlog::info("train: removed '{}', left by an interrupted run", stale);
   // Rank 0's checkpoint decides, and travels to the other ranks.
