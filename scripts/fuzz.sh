@@ -69,14 +69,16 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus" "$findings"
   start=$(date +%s)
   set +e
-  /usr/bin/time -f '%U %S' -o build-fuzz/time.txt \
+  times=$(mktemp build-fuzz/time.XXXXXX)  # one per run: concurrent fuzz.sh runs must not share it
+  /usr/bin/time -f '%U %S' -o "$times" \
     build-fuzz/bin/fuzz_"$t" -max_total_time="$seconds" -max_len=65536 -timeout=30 \
     -rss_limit_mb=2048 -artifact_prefix="$findings/" -print_final_stats=1 \
     "$corpus" "$seeds/$t" 2>build-fuzz/fuzz-"$t".log
   set -e
   wall=$(($(date +%s) - start))
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' build-fuzz/fuzz-"$t".log | tail -1)
-  cpu=$(awk '{ printf "%.0f", $1 + $2 }' build-fuzz/time.txt)
+  cpu=$(awk '{ printf "%.0f", $1 + $2 }' "$times")
+  rm -f "$times"
   crashes=$(find "$findings" -type f | wc -l)
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%FT%TZ)" "$t" "${execs:-0}" "$cpu" "$wall" "$crashes" | tee -a "$log"
 done
