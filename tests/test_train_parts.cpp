@@ -143,7 +143,10 @@ struct TinyCache {
 
 const TinyCache& tiny_cache() {
   static const TinyCache c = [] {
-    const fs::path dir = test::scratch_dir("train_parts_loader");
+    // One folder per test: CTest runs each test in its own process, possibly at the same time.
+    const fs::path dir =
+        test::scratch_dir(std::string("train_parts_loader-") +
+                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
     for (int g = 0; g < 2; ++g)
       for (int s = 0; s < 3; ++s) {
         const fs::path genre = dir / "songs" / (g ? "b" : "a");
