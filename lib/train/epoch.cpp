@@ -11,12 +11,14 @@ namespace {
 // For the kill-and-resume test: GENREC_TEST_KILL_AT_STEP=N makes the process SIGKILL itself
 // right after its N-th optimizer step (counted over all members), i.e. mid-epoch where the test
 // chooses, so that resuming must restore the optimizer, the weight average and the step.
-void kill_if_test_asks(std::int64_t steps_taken) {
+// Called once after every optimizer step.
+void kill_if_test_asks() {
   static const std::int64_t kill_at = [] {
     const char* v = std::getenv("GENREC_TEST_KILL_AT_STEP");
     return v ? std::strtoll(v, nullptr, 10) : std::int64_t{0};
   }();
-  if (kill_at > 0 && steps_taken == kill_at) std::raise(SIGKILL);
+  static std::int64_t steps_taken = 0;
+  if (kill_at > 0 && ++steps_taken == kill_at) std::raise(SIGKILL);
 }
 
 }  // namespace
@@ -40,8 +42,7 @@ EpochTotals train_epoch(GenreCnn& net, torch::optim::AdamW& optimizer, WeightAve
                                     opt.label_smoothing, reduce_gradients);
     ema.update(net, step);
     ++step;
-    static std::int64_t steps_taken = 0;
-    kill_if_test_asks(++steps_taken);
+    kill_if_test_asks();
     t.loss_sum += r.loss * static_cast<double>(batch.size);
     t.hits += r.correct;
     t.seen += static_cast<std::int64_t>(batch.size);
