@@ -29,8 +29,9 @@ field() { sed -n "s/^$2: //p;/^diff --git/q" "$1" | head -n1; }
 if [[ ! -e "$scratch/.git" ]]; then
   git -C "$repo" worktree add --detach "$scratch" HEAD >/dev/null
 fi
-git -C "$scratch" checkout -q --detach "$(git -C "$repo" rev-parse HEAD)"
+# Reset first: the edits copied in by the last run would otherwise block the checkout.
 git -C "$scratch" reset -q --hard
+git -C "$scratch" checkout -q --detach "$(git -C "$repo" rev-parse HEAD)"
 git -C "$repo" diff HEAD --binary | git -C "$scratch" apply --allow-empty
 base_patch=$(mktemp)
 trap 'rm -f "$base_patch"' EXIT
