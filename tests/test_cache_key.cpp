@@ -37,6 +37,8 @@ const std::vector<FieldChange>& field_changes() {
       {"fmax (0 = Nyquist)", [](FeatureConfig& c) { c.fmax = 0.0; }, false},
       {"top_db", [](FeatureConfig& c) { c.top_db = 60.0; }, false},
       {"amin", [](FeatureConfig& c) { c.amin = 1e-5; }, true},
+      // Clips shorter than a segment are cached padded to one.
+      {"pad", [](FeatureConfig& c) { c.pad = "loop"; }, true},
   };
   return rows;
 }
@@ -49,8 +51,8 @@ Dataset two_songs(const std::string& dir) {
 
 TEST(CacheKey, EveryFieldThatChangesTheFeaturesChangesTheFingerprint) {
   // A field added to FeatureConfig must get a row above, and a place in cache_key or in its
-  // list of fields left out (int, double, double, 3 int, 4 double on LP64).
-  EXPECT_EQ(sizeof(FeatureConfig), 72u) << "FeatureConfig changed: update this table";
+  // list of fields left out (int, double, double, 3 int, 4 double, a std::string on LP64).
+  EXPECT_EQ(sizeof(FeatureConfig), 72u + sizeof(std::string)) << "FeatureConfig changed: update this table";
   const Dataset d = two_songs(test::scratch_dir("cache_key_table"));
   const std::vector<std::string> base = FeatureCache::shard_names(d, FeatureConfig{});
   ASSERT_FALSE(base.empty());

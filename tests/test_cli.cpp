@@ -31,7 +31,7 @@ std::vector<std::string> sample_songs(const std::string& dir) {
 
 TEST(Cli, HelpOfEveryCommandHasAnExample) {
   for (const char* cmd : {"predict", "train", "eval", "preprocess", "features", "mel", "serve",
-                          "synth", "info", "completion"}) {
+                          "synth", "info", "completion", "calibrate"}) {
     test::RunResult r = run_genrec({cmd, "--help"});
     EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
     EXPECT_NE(r.out.find("Example"), std::string::npos) << cmd;

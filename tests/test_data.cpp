@@ -261,7 +261,7 @@ TEST(Split, CheckDisjointRejectsLeaks) {
   EXPECT_NO_THROW(check_disjoint(s));
 }
 
-TEST(Split, FoldHoldsOutIndexKOfEveryGenre) {
+TEST(Split, FoldHoldsOutContiguousRunKOfEveryGenre) {
   const Dataset d = fake_dataset({12, 7, 5});
   std::vector<int> times_tested(d.songs.size(), 0);
   for (int k = 0; k < 5; ++k) {
@@ -274,7 +274,10 @@ TEST(Split, FoldHoldsOutIndexKOfEveryGenre) {
       // Song i of genre g is named g<g>.<i>.
       const std::string& rel = d.songs[static_cast<std::size_t>(song)].rel_path;
       const int index = std::stoi(rel.substr(rel.find('.') + 1, 5));
-      EXPECT_EQ(index % 5, k) << rel;
+      // Run k of m songs: the indices i with floor(5 i / m) == k.
+      const int m = std::vector<int>{12, 7, 5}[static_cast<std::size_t>(
+          d.songs[static_cast<std::size_t>(song)].label)];
+      EXPECT_EQ(index * 5 / m, k) << rel;
     }
     EXPECT_EQ(label_counts(d, s.test)[2], 1);  // 5 songs, 5 folds: one each
     const Split same = make_split(d, "fold:" + std::to_string(k) + "/5", 0);
@@ -282,6 +285,25 @@ TEST(Split, FoldHoldsOutIndexKOfEveryGenre) {
     EXPECT_EQ(same.train, s.train);
   }
   for (int t : times_tested) EXPECT_EQ(t, 1);
+}
+
+TEST(Split, FoldIsStratifiedBySourceFolder) {
+  // Two datasets of one genre: 5 long clips in /a and 24 excerpts in /b. Each fold must hold
+  // one clip of /a and a contiguous run of 4-5 excerpts of /b.
+  Dataset d;
+  d.labels = {"blues"};
+  for (int i = 0; i < 5; ++i)
+    d.songs.push_back(Song{"/a/blues/blues.0000" + std::to_string(i) + ".wav", "", 0, ""});
+  for (int i = 0; i < 24; ++i)
+    d.songs.push_back(Song{"/b/blues/blues.1" + std::to_string(100 + i) + ".wav", "", 0, ""});
+  const std::vector<int> expected_runs = {5, 5, 5, 5, 4};
+  int next_b = 5;
+  for (int k = 0; k < 5; ++k) {
+    const std::vector<int> test = fold_split(d, k, 5).test;
+    ASSERT_EQ(test.size(), 1u + static_cast<std::size_t>(expected_runs[k])) << "fold " << k;
+    EXPECT_EQ(test[0], k);
+    for (int j = 0; j < expected_runs[k]; ++j) EXPECT_EQ(test[1 + j], next_b++) << "fold " << k;
+  }
 }
 
 TEST(Split, SelectPart) {
@@ -570,7 +592,7 @@ TEST(FeatureCache, TruncatedOldOrForeignShardsGiveClearErrors) {
                    // before training-song fingerprints
     write_file(shard, bytes);
   }
-  EXPECT_NE(open_error().find("format version 2 (this build reads version 3)"), std::string::npos)
+  EXPECT_NE(open_error().find("format version 2 (this build reads version 4)"), std::string::npos)
       << open_error();
   FeatureCache::open_or_build(d, FeatureConfig{}, cache_dir, 1);
   EXPECT_EQ(open_error(), "(opened)");

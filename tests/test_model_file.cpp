@@ -359,8 +359,51 @@ TEST(RunConfig, FeatureConfigJsonRoundTrip) {
   FeatureConfig c;
   c.n_mels = 64;
   c.fmax = 8000;
-  EXPECT_EQ(feature_config_from_json(feature_config_to_json(c)).key(), c.key());
+  c.pad = "reflect";
+  const FeatureConfig back = feature_config_from_json(feature_config_to_json(c));
+  EXPECT_EQ(back.key(), c.key());
+  EXPECT_EQ(back.pad, "reflect");
   EXPECT_THROW(feature_config_from_json({{"n_mel", 64}}), Error);
+  EXPECT_THROW(feature_config_from_json({{"pad", "wrap"}}), Error);
+  // Files written before padding was a choice zero-padded.
+  EXPECT_EQ(feature_config_from_json({{"n_mels", 64}}).pad, "zero");
+}
+
+TEST(ModelFile, CalibrationTravelsAndTempersTheProbabilities) {
+  const std::string dir = test::scratch_dir("model_file_calibration");
+  GenreModel model = random_model();
+  const auto x = random_logmel(4, 3);
+  const std::vector<float> logits = model.logits(x.data(), 4);
+  EXPECT_EQ(model.temperature(), 1.0);
+  EXPECT_EQ(model.uncertain_below(), 0.0);
+  model.set_calibration({{"temperature", 1.7}, {"uncertain_below", 0.42}, {"note", "x"}});
+  model.save(dir + "/c.genrec");
+  const GenreModel loaded = GenreModel::load(dir + "/c.genrec");
+  EXPECT_EQ(loaded.temperature(), 1.7);
+  EXPECT_EQ(loaded.uncertain_below(), 0.42);
+  EXPECT_EQ(loaded.info().calibration.at("note"), "x");
+  // probabilities = softmax(logits / T), computed here by hand.
+  const std::vector<float> p = loaded.probabilities(x.data(), 4);
+  for (std::size_t b = 0; b < 4; ++b) {
+    double z = 0;
+    for (std::size_t k = 0; k < 3; ++k) z += std::exp(logits[b * 3 + k] / 1.7);
+    for (std::size_t k = 0; k < 3; ++k)
+      EXPECT_NEAR(p[b * 3 + k], std::exp(logits[b * 3 + k] / 1.7) / z, 1e-5) << b << "," << k;
+  }
+  std::ostringstream text;
+  write_model_description(text, loaded.describe());
+  EXPECT_NE(text.str().find("temperature 1.700, uncertain below 42.0%"), std::string::npos)
+      << text.str();
+  // An uncalibrated file has no "calibration" key and says so.
+  std::ostringstream plain;
+  write_model_description(plain, random_model().describe());
+  EXPECT_NE(plain.str().find("none (the network's own confidences"), std::string::npos) << plain.str();
+  EXPECT_FALSE(random_model().describe().contains("calibration"));
+  // Values that would make every answer wrong are refused.
+  EXPECT_THROW(model.set_calibration({{"temperature", 0.0}, {"uncertain_below", 0.5}}), Error);
+  EXPECT_THROW(model.set_calibration({{"temperature", 1.0}, {"uncertain_below", 1.5}}), Error);
+  EXPECT_THROW(model.set_calibration({{"temperature", std::nan("")}, {"uncertain_below", 0.1}}),
+               Error);
 }
 
 }  // namespace

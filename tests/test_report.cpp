@@ -129,8 +129,28 @@ TEST(PredictFormat, CsvHasHeaderAndQuotes) {
   PredictionWriter w(out, PredictFormat::kCsv, {"blues", "jazz", "rock"}, {});
   w.write(sample_prediction());
   EXPECT_EQ(out.str(),
-            "file,genre,confidence,blues,jazz,rock,error\n"
-            "\"a,b.mp3\",jazz,0.7000,0.2000,0.7000,0.1000,\n");
+            "file,genre,confidence,blues,jazz,rock,uncertain,error\n"
+            "\"a,b.mp3\",jazz,0.7000,0.2000,0.7000,0.1000,false,\n");
+}
+
+TEST(PredictFormat, UncertainAnswersAreMarkedInEveryFormat) {
+  Prediction p = sample_prediction();
+  p.uncertain = true;
+  const std::vector<std::string> labels = {"blues", "jazz", "rock"};
+  EXPECT_EQ(prediction_json(p, labels, {})["uncertain"], true);
+  EXPECT_EQ(prediction_json(sample_prediction(), labels, {})["uncertain"], false);
+  std::ostringstream csv, text, jsonl;
+  PredictionWriter(csv, PredictFormat::kCsv, labels, {}).write(p);
+  EXPECT_EQ(csv.str(),
+            "file,genre,confidence,blues,jazz,rock,uncertain,error\n"
+            "\"a,b.mp3\",jazz,0.7000,0.2000,0.7000,0.1000,true,\n");
+  PredictionWriter(text, PredictFormat::kText, labels, {}).write(p);
+  EXPECT_NE(text.str().find("a,b.mp3   [uncertain]\n"), std::string::npos) << text.str();
+  std::ostringstream sure;
+  PredictionWriter(sure, PredictFormat::kText, labels, {}).write(sample_prediction());
+  EXPECT_EQ(sure.str().find("uncertain"), std::string::npos) << sure.str();
+  PredictionWriter(jsonl, PredictFormat::kJsonl, labels, {}).write(p);
+  EXPECT_EQ(nlohmann::json::parse(jsonl.str())["uncertain"], true);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "audio/error.h"
 #include "audio/segmenter.h"
 #include "audio/wav_writer.h"
 #include "test_util.h"
@@ -63,6 +64,43 @@ TEST(SegmentReader, ShortSongIsZeroPaddedToOneSegment) {
   std::fill(expected.begin(), expected.begin() + 5000, 0.25f);
   EXPECT_EQ(seg, expected);
   EXPECT_FALSE(reader.next(seg, start));
+}
+
+TEST(PadClip, ZeroLoopAndReflectHandComputed) {
+  auto padded = [](const std::string& mode, std::size_t have) {
+    std::vector<float> x = {1, 2, 3, 4, 9, 9, 9, 9, 9, 9, 9};
+    pad_clip(x, have, mode);
+    return x;
+  };
+  EXPECT_EQ(padded("zero", 4), (std::vector<float>{1, 2, 3, 4, 0, 0, 0, 0, 0, 0, 0}));
+  EXPECT_EQ(padded("loop", 4), (std::vector<float>{1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3}));
+  // numpy.pad([1, 2, 3, 4], (0, 7), mode="reflect").
+  EXPECT_EQ(padded("reflect", 4), (std::vector<float>{1, 2, 3, 4, 3, 2, 1, 2, 3, 4, 3}));
+  EXPECT_EQ(padded("reflect", 1), (std::vector<float>(11, 1.0f)));
+  EXPECT_EQ(padded("loop", 1), (std::vector<float>(11, 1.0f)));
+  EXPECT_THROW(padded("wrap", 4), Error);
+}
+
+TEST(SegmentReader, ShortSongIsLoopedOrReflectedWhenAsked) {
+  const std::string dir = test::scratch_dir("segmenter_short_pad");
+  const std::vector<float> x = ramp(30000);
+  write_wav(dir + "/s.wav", x, 22050, 1, WavEncoding::kFloat32);
+  for (const std::string mode : {"loop", "reflect"}) {
+    AudioSource src = AudioSource::open_file(dir + "/s.wav", 22050);
+    SegmentReader reader(src, 66150, 66150, mode);
+    std::vector<float> seg;
+    std::size_t start = 1;
+    ASSERT_TRUE(reader.next(seg, start)) << mode;
+    ASSERT_EQ(seg.size(), 66150u);
+    // Sample 30000 + i: the clip from its start again (loop) or backwards from x[29998].
+    for (std::size_t i : {0u, 1u, 29999u, 36149u}) {
+      const float want = mode == "loop" ? x[(30000 + i) % 30000]
+                                        : (i < 29999 ? x[29998 - i] : x[i - 29998]);
+      ASSERT_EQ(seg[30000 + i], want) << mode << " at " << 30000 + i;
+    }
+    EXPECT_TRUE(std::equal(x.begin(), x.end(), seg.begin())) << mode;
+    EXPECT_FALSE(reader.next(seg, start));
+  }
 }
 
 }  // namespace

@@ -335,7 +335,8 @@ async function playDecodedCopy() {
 function verdictNote(json) {
   const notes = [];
   if (json.uncertain === true)
-    notes.push("The model is unsure about this one: treat the genre as a guess.");
+    notes.push("Uncertain: the model is unsure about this one. On songs it had not heard, answers " +
+               "this unsure were more often wrong than right, so treat the genre as a guess.");
   if (typeof json.warning === "string" && json.warning) notes.push(json.warning);
   else if (Array.isArray(json.warnings)) notes.push(...json.warnings.filter((w) => typeof w === "string"));
   return notes.join(" ");
@@ -414,7 +415,7 @@ function renderRow(entry, index) {
     const swatch = el("span", "swatch");
     swatch.style.background = colour(entry.json.genre);
     genre.append(swatch, entry.json.genre);
-    conf.textContent = pct(entry.json.confidence);
+    conf.textContent = pct(entry.json.confidence) + (entry.json.uncertain === true ? " (uncertain)" : "");
     length.textContent = duration(entry.json.duration_s);
   } else if (entry.message) {
     genre.colSpan = 3;
@@ -433,15 +434,16 @@ function csvField(v) {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-// The same columns as `genrec predict --format csv` (file, genre, confidence, one per label),
-// then the length and, for a file that failed, the error.
+// The same columns as `genrec predict --format csv` (file, genre, confidence, one per label,
+// uncertain), then the length and, for a file that failed, the error.
 function resultsCsv() {
   const labels = state.labels.slice();
-  const lines = [["file", "genre", "confidence", ...labels, "duration_s", "error"].map(csvField).join(",")];
+  const lines = [["file", "genre", "confidence", ...labels, "uncertain", "duration_s", "error"].map(csvField).join(",")];
   for (const r of state.results) {
     const probs = new Map(((r.json && r.json.top) || []).map((t) => [t.genre, t.p]));
     lines.push([r.name, r.json ? r.json.genre : "", r.json ? r.json.confidence : "",
                 ...labels.map((l) => (probs.has(l) ? probs.get(l) : "")),
+                r.json ? String(r.json.uncertain === true) : "",
                 r.json ? r.json.duration_s : "", r.message || ""].map(csvField).join(","));
   }
   return lines.join("\n") + "\n";

@@ -43,7 +43,7 @@ std::uint64_t split_seed(const EvalCommandOptions& o, const GenreModel& model) {
   return 0;
 }
 
-void print_text(std::ostream& out, const EvalResult& r) {
+void print_text(std::ostream& out, const EvalResult& r, bool model_calibrated) {
   const Metrics song = compute_metrics(r.songs);
   const Metrics seg = compute_metrics(r.segments);
   char buf[256];
@@ -59,9 +59,23 @@ void print_text(std::ostream& out, const EvalResult& r) {
   for (const std::string& f : r.unknown_genre) out << "unknown genre: " << printable(f) << "\n";
   if (r.songs.total() == 0) return;
   std::snprintf(buf, sizeof(buf),
-                "song accuracy:    %.3f\nsegment accuracy: %.3f\nmacro F1 (songs): %.3f\n\n",
-                song.accuracy, seg.accuracy, song.macro_f1);
+                "song accuracy:    %.3f\nsegment accuracy: %.3f\nmacro F1 (songs): %.3f\n"
+                "calibration error (songs, 10 bins): %.3f\n",
+                song.accuracy, seg.accuracy, song.macro_f1, songs_calibration_error(r));
   out << buf;
+  std::size_t n_uncertain = 0, right_certain = 0;
+  for (std::size_t i = 0; i < r.scored.size(); ++i) {
+    if (r.scored_uncertain[i]) ++n_uncertain;
+    else if (argmax(song_probabilities(r.scored[i], 1.0)) == r.scored[i].truth) ++right_certain;
+  }
+  if (model_calibrated) {
+    const std::size_t certain = r.scored.size() - n_uncertain;
+    std::snprintf(buf, sizeof(buf), "uncertain answers: %zu of %zu songs; the other %zu: accuracy %.3f\n",
+                  n_uncertain, r.scored.size(), certain,
+                  certain ? static_cast<double>(right_certain) / static_cast<double>(certain) : 0.0);
+    out << buf;
+  }
+  out << "\n";
   write_metrics_text(out, song);
   out << "\nconfusion matrix (songs; rows = true, columns = predicted)\n";
   write_confusion_text(out, r.songs, false);
@@ -94,7 +108,7 @@ void run_eval(const EvalCommandOptions& o, const GlobalOptions& g) {
   } else if (o.format == "csv") {
     write_confusion_csv(report, r.songs);
   } else {
-    print_text(report, r);
+    print_text(report, r, !model.info().calibration.is_null());
   }
   report.flush();
   if (plot && r.songs.total() == 0) {

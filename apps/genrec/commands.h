@@ -42,6 +42,7 @@ void setup_preprocess(CLI::App& app, const GlobalOptions& global);
 void setup_serve(CLI::App& app, const GlobalOptions& global);
 void setup_predict(CLI::App& app, const GlobalOptions& global);
 void setup_eval(CLI::App& app, const GlobalOptions& global);
+void setup_calibrate(CLI::App& app, const GlobalOptions& global);
 // Both read the whole app: register them after every other command.
 void setup_completion(CLI::App& app);
 void setup_manpage(CLI::App& app);

@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   setup_serve(app, global);
   setup_predict(app, global);
   setup_eval(app, global);
+  setup_calibrate(app, global);
   setup_completion(app);
   setup_manpage(app);
   try {

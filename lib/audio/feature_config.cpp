@@ -22,7 +22,7 @@ std::string FeatureConfig::key() const {
   os.precision(17);
   os << "sr=" << sample_rate << ";seg=" << segment_seconds << ";n_fft=" << n_fft
      << ";hop=" << hop_length << ";n_mels=" << n_mels << ";fmin=" << fmin << ";fmax=" << fmax_hz()
-     << ";top_db=" << top_db << ";amin=" << amin;
+     << ";top_db=" << top_db << ";amin=" << amin << ";pad=" << pad;
   return os.str();
 }
 
@@ -40,6 +40,8 @@ void FeatureConfig::validate() const {
     fail("need 0 <= fmin < fmax <= sample_rate/2");
   if (!(top_db > 0)) fail("top_db must be > 0");
   if (!(amin > 0)) fail("amin must be > 0");
+  if (pad != "zero" && pad != "loop" && pad != "reflect")
+    fail("pad must be zero, loop or reflect (got '" + pad + "')");
   if (segment_samples() < static_cast<std::size_t>(n_fft / 2 + 1))
     fail("segment shorter than half an FFT frame");
   // One segment's log-Mel is what every stage holds per segment: bound it, so that a config

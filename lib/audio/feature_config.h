@@ -23,6 +23,10 @@ struct FeatureConfig {
   double fmax = 11025.0;  // <= 0 means sample_rate / 2
   double top_db = 80.0;   // power_to_db floor below the segment max
   double amin = 1e-10;    // power_to_db clamp
+  // How a clip shorter than one segment is filled up to a segment (the same for training and
+  // prediction): "zero" (silence after the clip), "loop" (the clip repeated) or "reflect"
+  // (mirrored back and forth at its ends, without repeating the end samples).
+  std::string pad = "zero";
 
   std::size_t segment_samples() const;     // round(segment_seconds * sample_rate), 66150 by default
   std::size_t frames_per_segment() const;  // 1 + segment_samples / hop_length (center=True), 130

@@ -67,6 +67,11 @@ FeatureConfig parse_feature_config(const std::string& toml_text, const std::stri
       read_real(node, key, name, c.top_db);
     else if (key == "amin")
       read_real(node, key, name, c.amin);
+    else if (key == "pad") {
+      const auto v = node.value_exact<std::string>();
+      if (!v) throw Error("config", name, "features.pad must be a string");
+      c.pad = *v;
+    }
     else
       throw Error("config", name, "unknown key features." + key);
   }

@@ -7,8 +7,8 @@
 namespace genrec {
 
 SegmentReader::SegmentReader(AudioSource& source, std::size_t segment_samples,
-                             std::size_t hop_samples)
-    : source_(source), seg_(segment_samples), hop_(hop_samples) {
+                             std::size_t hop_samples, std::string pad)
+    : source_(source), seg_(segment_samples), hop_(hop_samples), pad_(std::move(pad)) {
   if (seg_ == 0 || hop_ == 0) throw Error("segment", source.name(), "segment and hop must be > 0");
 }
 
@@ -43,10 +43,29 @@ bool SegmentReader::next(std::vector<float>& segment, std::size_t& start_sample)
   }
   segment.assign(seg_, 0.0f);
   std::copy(window_.begin(), window_.end(), segment.begin());
+  if (pad_short) pad_clip(segment, window_.size(), pad_);
   start_sample = next_start_;
   next_start_ += hop_;
   ++emitted_;
   return true;
+}
+
+void pad_clip(std::vector<float>& x, std::size_t have, const std::string& pad) {
+  have = std::min(have, x.size());
+  if (pad == "zero" || have == 0) {
+    std::fill(x.begin() + static_cast<std::ptrdiff_t>(have), x.end(), 0.0f);
+  } else if (pad == "loop") {
+    for (std::size_t i = have; i < x.size(); ++i) x[i] = x[i % have];
+  } else if (pad == "reflect") {
+    // Period 2 (have - 1): up to the last sample, then back down without repeating it.
+    const std::size_t period = 2 * (have - 1);
+    for (std::size_t i = have; i < x.size(); ++i) {
+      const std::size_t j = period ? i % period : 0;
+      x[i] = x[j < have ? j : period - j];
+    }
+  } else {
+    throw Error("segment", pad, "unknown padding (use zero, loop or reflect)");
+  }
 }
 
 std::vector<std::size_t> segment_starts(std::size_t n, std::size_t segment_samples,

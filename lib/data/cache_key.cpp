@@ -5,7 +5,8 @@
 namespace genrec {
 
 std::string cache_key(const FeatureConfig& config) {
-  // In: everything extract_song's numbers depend on (decode rate, STFT, mel bank, dB clamp).
+  // In: everything extract_song's numbers depend on (decode rate, STFT, mel bank, dB clamp,
+  // the padding of clips shorter than a segment).
   // fmax enters as fmax_hz(), so "0" (Nyquist) and its value in Hz share a cache.
   // Left out, because the cache does not depend on them:
   //   segment_seconds, train_hop_seconds: the cache holds whole clips; windows of any length
@@ -17,7 +18,7 @@ std::string cache_key(const FeatureConfig& config) {
   os.precision(17);
   os << "sr=" << config.sample_rate << ";n_fft=" << config.n_fft << ";hop=" << config.hop_length
      << ";n_mels=" << config.n_mels << ";fmin=" << config.fmin << ";fmax=" << config.fmax_hz()
-     << ";amin=" << config.amin;
+     << ";amin=" << config.amin << ";pad=" << config.pad;
   return os.str();
 }
 

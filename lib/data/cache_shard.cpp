@@ -20,8 +20,9 @@ constexpr char kMagic[8] = {'G', 'E', 'N', 'R', 'E', 'C', 'S', 'H'};
 constexpr char kEndMagic[8] = {'G', 'E', 'N', 'R', 'E', 'C', 'S', 'E'};
 // 1: one file per dataset, read whole into memory (features-*.gcache). 2: shards, mapped.
 // 3: each song's index entry carries the fingerprint of its decoded samples (model files
-// record their training songs by it).
-constexpr std::uint32_t kVersion = 3;
+// record their training songs by it). 4: the configuration records how clips shorter than a
+// segment were padded (their features are of the padded segment).
+constexpr std::uint32_t kVersion = 4;
 constexpr std::uint64_t kAlign = 64;
 constexpr std::size_t kFooterBytes = 16;
 
@@ -111,6 +112,7 @@ void config_fields(Io& io, Config& c) {
   io.field(c.fmax);
   io.field(c.top_db);
   io.field(c.amin);
+  io.field(c.pad);
 }
 template <typename Io, typename Song>
 void song_fields(Io& io, Song& s) {

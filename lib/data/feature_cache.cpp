@@ -155,8 +155,14 @@ Extracted extract_song(const Song& song, LogMelExtractor& extractor, std::vector
   Extracted r;
   try {
     AudioSource source = AudioSource::open_file(song.path, config.sample_rate);
-    const std::vector<float> audio = read_all(source);
+    std::vector<float> audio = read_all(source);
     r.fingerprint = source.stats().fingerprint();
+    // A clip shorter than one segment is padded to one, as prediction pads it (segmenter.h).
+    if (!audio.empty() && audio.size() < config.segment_samples()) {
+      const std::size_t have = audio.size();
+      audio.resize(config.segment_samples());
+      pad_clip(audio, have, config.pad);
+    }
     extractor.mel_power(audio.data(), audio.size(), mel);
     power_to_db(mel.data(), mel.size(), config.amin, /*top_db=*/0.0);  // floor at cut time
     r.n_samples = audio.size();

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <map>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -39,6 +40,12 @@ std::vector<std::vector<int>> songs_by_genre(const Dataset& data) {
     by[static_cast<std::size_t>(label)].push_back(static_cast<int>(i));
   }
   return by;
+}
+
+// The folder above a song's genre folder ("root/blues/x.wav" -> "root"): songs of one
+// dataset given with --data share it.
+std::string source_folder(const std::string& path) {
+  return std::filesystem::path(path).parent_path().parent_path().string();
 }
 
 void sort_parts(Split& s) {
@@ -234,10 +241,25 @@ Split fold_split(const Dataset& data, int k, int n_folds) {
   if (n_folds < 2) throw Error("split", name, "need at least 2 folds");
   if (k < 0 || k >= n_folds) throw Error("split", name, "fold index must be in [0, N)");
   Split split;
-  for (const std::vector<int>& songs : songs_by_genre(data))
-    for (std::size_t i = 0; i < songs.size(); ++i)
-      (static_cast<int>(i % static_cast<std::size_t>(n_folds)) == k ? split.test : split.train)
-          .push_back(songs[i]);
+  for (const std::vector<int>& songs : songs_by_genre(data)) {
+    // Within a genre, each source folder's songs (in dataset order) are cut into n contiguous
+    // runs: song i of m goes to fold floor(i * n / m).
+    std::map<std::string, std::vector<int>> by_source;
+    std::vector<std::string> order;
+    for (int song : songs) {
+      const std::string source = source_folder(data.songs[static_cast<std::size_t>(song)].path);
+      if (by_source.find(source) == by_source.end()) order.push_back(source);
+      by_source[source].push_back(song);
+    }
+    for (const std::string& source : order) {
+      const std::vector<int>& run = by_source[source];
+      const std::size_t m = run.size();
+      for (std::size_t i = 0; i < m; ++i)
+        (static_cast<int>(i * static_cast<std::size_t>(n_folds) / m) == k ? split.test
+                                                                          : split.train)
+            .push_back(run[i]);
+    }
+  }
   sort_parts(split);
   return split;
 }

@@ -36,8 +36,13 @@ struct Split {
 // specs, unreadable list files, or a song listed in two parts.
 Split make_split(const Dataset& data, const std::string& spec, std::uint64_t seed);
 
-// Cross-validation fold k of n: test = songs whose index within their genre (sorted order)
-// % n == k; valid empty; train = the rest. Throws genrec::Error("split", ...) unless 0<=k<n, n>=2.
+// Cross-validation fold k of n, stratified by genre and by source folder (the folder above the
+// genre folder, i.e. each --data dataset): within each (genre, source) the songs, in dataset
+// order, are cut into n contiguous runs and fold k tests run k. Contiguous, not every n-th
+// song: GTZAN numbers an artist's songs consecutively, so runs keep most of an artist's songs
+// on one side (every n-th song would put the same artist in train and test). The partition
+// does not depend on a seed, so every recipe is compared on the same folds. valid empty;
+// train = the rest. Throws genrec::Error("split", ...) unless 0<=k<n, n>=2.
 Split fold_split(const Dataset& data, int k, int n_folds);
 
 // Throws genrec::Error("split", ...) if any song index appears in two parts (no-leakage invariant).

@@ -25,6 +25,7 @@ EvalResult evaluate(const GenreModel& model, const Dataset& data, const std::vec
 
   std::vector<std::string> paths;
   std::vector<int> truth;
+  std::vector<int> index;
   for (int idx : indices) {
     const Song& s = data.songs.at(static_cast<std::size_t>(idx));
     auto it = model_index.find(data.labels.at(static_cast<std::size_t>(s.label)));
@@ -36,10 +37,12 @@ EvalResult evaluate(const GenreModel& model, const Dataset& data, const std::vec
     }
     paths.push_back(s.path);
     truth.push_back(it->second);
+    index.push_back(idx);
   }
   std::size_t done = 0;
   predict_files(model, paths, options.predict, threads, [&](const Prediction& p) {
-    const int t = truth[done++];
+    const int t = truth[done];
+    const int idx = index[done++];
     if (!p.ok()) {
       r.failed.push_back(p.error);
       spdlog::warn("skipped: {}", printable(p.error));
@@ -49,11 +52,30 @@ EvalResult evaluate(const GenreModel& model, const Dataset& data, const std::vec
     } else {
       if (!role.empty()) ++r.n_seen_scored;
       r.songs.add(t, argmax(p.probs));
-      for (const SegmentPrediction& s : p.segments) r.segments.add(t, argmax(s.probs));
+      ScoredSong song{t, {}};
+      for (const SegmentPrediction& s : p.segments) {
+        r.segments.add(t, argmax(s.probs));
+        song.segments.push_back(s.probs);
+      }
+      r.scored.push_back(std::move(song));
+      r.scored_index.push_back(idx);
+      r.scored_uncertain.push_back(p.uncertain);
     }
     if (progress) progress(done, paths.size());
   });
   return r;
+}
+
+double songs_calibration_error(const EvalResult& r) {
+  std::vector<double> confidence;
+  std::vector<bool> correct;
+  for (const ScoredSong& s : r.scored) {
+    const std::vector<float> p = song_probabilities(s, 1.0);
+    const int top = argmax(p);
+    confidence.push_back(p[static_cast<std::size_t>(top)]);
+    correct.push_back(top == s.truth);
+  }
+  return expected_calibration_error(confidence, correct);
 }
 
 std::string seen_songs_line(const EvalResult& r) {
@@ -82,6 +104,8 @@ nlohmann::json eval_json(const EvalResult& r) {
                    {"segments",
                     {{"metrics", metrics_json(compute_metrics(r.segments))},
                      {"confusion", confusion_json(r.segments)}}},
+                   {"calibration_error", songs_calibration_error(r)},
+                   {"n_uncertain", std::count(r.scored_uncertain.begin(), r.scored_uncertain.end(), true)},
                    {"n_songs", r.songs.total()},
                    {"n_segments", r.segments.total()},
                    {"failed", failed},

@@ -9,6 +9,7 @@
 
 #include "data/dataset.h"
 #include "model/predictor.h"
+#include "report/calibration.h"
 #include "report/metrics.h"
 
 namespace genrec {
@@ -27,6 +28,9 @@ struct EvalResult {
   std::size_t n_seen_scored = 0;           // seen songs scored anyway (include_seen)
   bool seen_recorded = true;               // false: the model file does not list its songs
   bool include_seen = false;
+  std::vector<ScoredSong> scored;          // the scored songs' segment probabilities
+  std::vector<int> scored_index;           // their indices in the dataset
+  std::vector<bool> scored_uncertain;      // their answers were marked uncertain
 };
 
 // Classifies data.songs[indices] with `threads` workers. Dataset labels are matched to the
@@ -35,6 +39,10 @@ struct EvalResult {
 EvalResult evaluate(const GenreModel& model, const Dataset& data, const std::vector<int>& indices,
                     const EvalOptions& options, int threads,
                     const std::function<void(std::size_t, std::size_t)>& progress = {});
+
+// Expected calibration error (10 equal-width bins) of the scored songs' answers, at the
+// model's own temperature (the mean of segment probabilities, as reported).
+double songs_calibration_error(const EvalResult& r);
 
 // The one line that says which songs were left out or included and why ("" when none).
 std::string seen_songs_line(const EvalResult& r);

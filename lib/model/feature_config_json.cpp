@@ -14,7 +14,8 @@ nlohmann::json feature_config_to_json(const FeatureConfig& c) {
                         {"fmin", c.fmin},
                         {"fmax", c.fmax},
                         {"top_db", c.top_db},
-                        {"amin", c.amin}};
+                        {"amin", c.amin},
+                        {"pad", c.pad}};
 }
 
 FeatureConfig feature_config_from_json(const nlohmann::json& j) {
@@ -52,6 +53,10 @@ FeatureConfig feature_config_from_json(const nlohmann::json& j) {
       as_double(c.top_db);
     else if (key == "amin")
       as_double(c.amin);
+    else if (key == "pad") {
+      if (!value.is_string()) throw Error("model", "features", "pad must be a string");
+      c.pad = value.get<std::string>();
+    }
     else
       throw Error("model", "features", "unknown key '" + key + "'");
   }

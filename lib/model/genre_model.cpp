@@ -14,12 +14,18 @@
 namespace genrec {
 namespace {
 
-nlohmann::json header_of(const ModelInfo& info) {
+nlohmann::json header_fields(const ModelInfo& info) {
   return nlohmann::json{{"name", info.name},
                         {"labels", info.labels},
                         {"features", feature_config_to_json(info.features)},
                         {"arch", info.arch},
                         {"training", info.training}};
+}
+
+nlohmann::json header_of(const ModelInfo& info) {
+  nlohmann::json h = header_fields(info);
+  if (!info.calibration.is_null()) h["calibration"] = info.calibration;
+  return h;
 }
 
 ModelInfo info_from_header(const nlohmann::json& h, int format_version) {
@@ -33,6 +39,7 @@ ModelInfo info_from_header(const nlohmann::json& h, int format_version) {
   // Files written before ensembles existed hold one network, whatever today's default is.
   if (info.arch.is_object() && !info.arch.contains("ensemble")) info.arch["ensemble"] = 1;
   info.training = h.value("training", nlohmann::json::object());
+  info.calibration = h.value("calibration", nlohmann::json());
   return info;
 }
 
@@ -49,6 +56,23 @@ GenreModel::GenreModel(ModelInfo info, TensorList tensors)
   net_ = std::make_shared<const CnnInference>(CnnConfig::from_json(info_.arch), info_.features,
                                               static_cast<int>(info_.labels.size()), tensors_);
   if (info_.format_version == 0) info_.format_version = kModelFormatVersion;
+  set_calibration(info_.calibration);
+}
+
+void GenreModel::set_calibration(nlohmann::json calibration) {
+  double t = 1.0, below = 0.0;
+  if (!calibration.is_null()) {
+    if (!calibration.is_object()) throw Error("model", "calibration", "is not an object");
+    t = calibration.at("temperature").get<double>();
+    below = calibration.at("uncertain_below").get<double>();
+    if (!std::isfinite(t) || t <= 0)
+      throw Error("model", "calibration", "temperature must be a positive number");
+    if (!(below >= 0 && below <= 1))
+      throw Error("model", "calibration", "uncertain_below must be in [0, 1]");
+  }
+  info_.calibration = std::move(calibration);
+  temperature_ = t;
+  uncertain_below_ = below;
 }
 
 GenreModel GenreModel::load(const std::string& path) {
@@ -87,6 +111,9 @@ std::vector<float> GenreModel::probabilities(const float* logmel, std::size_t ba
                                              int threads) const {
   std::vector<float> p = logits(logmel, batch, threads);
   const std::size_t k = n_labels();
+  const float inv = static_cast<float>(1.0 / temperature_);
+  if (temperature_ != 1.0)
+    for (float& v : p) v *= inv;
   for (std::size_t b = 0; b < batch; ++b) softmax_in_place(p.data() + b * k, k);
   return p;
 }

@@ -25,6 +25,10 @@ struct ModelInfo {
   FeatureConfig features;
   nlohmann::json arch;      // architecture configuration ([model] table of the config)
   nlohmann::json training;  // dataset, split spec + seed, train config, metrics, date, command
+  // Post-hoc calibration (`genrec calibrate`): {"temperature", "uncertain_below", and the
+  // cross-validation figures it was fitted on}; null for an uncalibrated model (T = 1, never
+  // uncertain).
+  nlohmann::json calibration;
 };
 
 class CnnInference;
@@ -47,12 +51,20 @@ class GenreModel {
 
   // Replaces the training record (info().training), e.g. to add the test-part figures.
   void set_training(nlohmann::json training);
+  // Replaces the calibration (see ModelInfo::calibration); throws genrec::Error("model", ...)
+  // for a temperature that is not a positive finite number or a threshold outside [0, 1].
+  void set_calibration(nlohmann::json calibration);
+  // The calibration's temperature (1 when uncalibrated) and the top-probability below which
+  // an answer is uncertain (0 when uncalibrated).
+  double temperature() const { return temperature_; }
+  double uncertain_below() const { return uncertain_below_; }
 
   // logmel: `batch` contiguous [n_mels][frames_per_segment] dB matrices; returns
-  // [batch][n_labels] softmax probabilities, the segments spread over `threads` threads.
+  // [batch][n_labels] softmax probabilities (of logits / temperature()), the segments spread over `threads` threads.
   // Thread-safe for concurrent calls.
   std::vector<float> probabilities(const float* logmel, std::size_t batch, int threads = 1) const;
-  // Same, but the raw logits (pre-softmax); used by tests comparing saved/loaded models.
+  // Same, but the raw logits (pre-softmax, before the temperature); used by tests comparing
+  // saved/loaded models.
   std::vector<float> logits(const float* logmel, std::size_t batch, int threads = 1) const;
   const TensorList& tensors() const { return tensors_; }
 
@@ -65,6 +77,8 @@ class GenreModel {
   TensorList tensors_;
   std::shared_ptr<const CnnInference> net_;
   std::string source_path_;  // the file it was loaded from, if any
+  double temperature_ = 1.0;
+  double uncertain_below_ = 0.0;
 };
 
 }  // namespace genrec

@@ -24,6 +24,37 @@ std::string percent(const nlohmann::json& j, const char* key) {
   return os.str();
 }
 
+std::string fixed3(const nlohmann::json& j, const char* key) {
+  if (!j.contains(key) || !j.at(key).is_number()) return "-";
+  std::ostringstream os;
+  os << std::fixed << std::setprecision(3) << j.at(key).get<double>();
+  return os.str();
+}
+
+// The calibration and the cross-validation figures it was fitted on (fold_calibration.h).
+template <typename Line>
+void write_calibration(const Line& line, const nlohmann::json& c) {
+  if (!c.is_object()) {
+    line("calibration", "none (the network's own confidences; no answer is marked uncertain)");
+    return;
+  }
+  line("calibration", "temperature " + fixed3(c, "temperature") + ", uncertain below " +
+                          percent(c, "uncertain_below") + " confidence; calibration error " +
+                          fixed3(c, "ece_songs_before") + " before, " +
+                          fixed3(c, "ece_songs_after") + " after (10 bins, " +
+                          std::to_string(c.value("held_out_scorings", 0)) + " held-out songs)");
+  if (!c.contains("cross_validation")) return;
+  const nlohmann::json& cv = c.at("cross_validation");
+  const nlohmann::json m = cv.value("mean", nlohmann::json::object());
+  line("cross-valid.",
+       std::to_string(cv.value("folds", nlohmann::json::array()).size()) + " folds: song acc " +
+           percent(m, "long_song_accuracy") + " (" + std::to_string(m.value("long_songs", 0)) +
+           " long songs), window acc " + percent(m, "short_window_accuracy") + " (" +
+           std::to_string(m.value("short_songs", 0)) + " short songs), macro F1 " +
+           fixed3(m, "macro_f1") + ", short-song calibration error " +
+           fixed3(m, "ece_short_before") + " -> " + fixed3(m, "ece_short_after"));
+}
+
 }  // namespace
 
 void write_model_description(std::ostream& out, const nlohmann::json& d) {
@@ -42,6 +73,7 @@ void write_model_description(std::ostream& out, const nlohmann::json& d) {
   line("parameters", std::to_string(d.value("n_parameters", 0)));
   line("features", key_values(d.value("features", nlohmann::json::object())));
   line("architecture", key_values(d.value("arch", nlohmann::json::object())));
+  write_calibration(line, d.value("calibration", nlohmann::json()));
 
   const nlohmann::json t = d.value("training", nlohmann::json::object());
   if (t.empty()) return;

@@ -57,7 +57,7 @@ Prediction predict_source(const GenreModel& model, AudioSource& source,
   const double seg_s = static_cast<double>(seg) / fc.sample_rate;
 
   LogMelExtractor extractor(fc);
-  SegmentReader reader(source, seg, seg);
+  SegmentReader reader(source, seg, seg, fc.pad);
   std::vector<float> samples, mel, batch(batch_size * cell);
   std::vector<double> starts;
   std::size_t start = 0, filled = 0;
@@ -81,6 +81,7 @@ Prediction predict_source(const GenreModel& model, AudioSource& source,
   for (const SegmentPrediction& s : out.segments)
     for (std::size_t k = 0; k < out.probs.size(); ++k) out.probs[k] += s.probs[k];
   for (float& v : out.probs) v /= static_cast<float>(out.segments.size());
+  out.uncertain = out.probs[static_cast<std::size_t>(argmax(out.probs))] < model.uncertain_below();
   return out;
 }
 

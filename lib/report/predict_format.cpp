@@ -66,6 +66,7 @@ nlohmann::ordered_json prediction_json(const Prediction& p, const std::vector<st
   j["duration_s"] = round2(p.duration_s);
   j["genre"] = labels.at(static_cast<std::size_t>(order.front()));
   j["confidence"] = round4(p.probs[order.front()]);
+  j["uncertain"] = p.uncertain;
   j["top"] = top_json(p.probs, labels, options.top_k);
   if (options.with_segments) {
     nlohmann::ordered_json segs = nlohmann::ordered_json::array();
@@ -133,9 +134,9 @@ void PredictionWriter::write_csv(const Prediction& p) {
   if (n_written_ == 0) {
     out_ << (per_segment ? "file,start_s,end_s,genre,confidence" : "file,genre,confidence");
     for (const std::string& l : labels_) out_ << "," << csv_field(l);
-    out_ << ",error\n";
+    out_ << ",uncertain,error\n";
   }
-  const std::size_t n_empty = labels_.size() + (per_segment ? 4 : 2);
+  const std::size_t n_empty = labels_.size() + (per_segment ? 5 : 3);
   if (!p.ok()) {
     out_ << csv_field(utf8_or_escaped(p.file)) << std::string(n_empty, ',') << ","
          << csv_field(utf8_or_escaped(p.error)) << "\n";
@@ -146,7 +147,7 @@ void PredictionWriter::write_csv(const Prediction& p) {
     out_ << csv_field(utf8_or_escaped(p.file)) << times << "," << csv_field(labels_.at(best)) << ","
          << fixed(probs[best], 4);
     for (float v : probs) out_ << "," << fixed(v, 4);
-    out_ << ",\n";
+    out_ << "," << (p.uncertain ? "true" : "false") << ",\n";
   };
   if (!per_segment) {
     row("", p.probs);
@@ -171,7 +172,7 @@ void PredictionWriter::write_text(const Prediction& p) {
          << std::setw(7) << fixed(100.0 * p.probs[order[i]], 1) + "%"
          << "   ";
   out_ << std::right << std::setw(7) << fixed(p.duration_s, 1) + "s"
-       << "   " << printable(p.file) << "\n";
+       << "   " << printable(p.file) << (p.uncertain ? "   [uncertain]" : "") << "\n";
   if (!p.warning.empty()) out_ << "  warning: " << p.warning << "\n";
   if (options_.with_segments)
     for (const SegmentPrediction& s : p.segments) {

@@ -1,7 +1,8 @@
 #pragma once
 // The one definition of how predictions are printed, shared by `genrec predict` and the
 // web API: text (aligned line per file), json (one object, or an array of them for a batch),
-// jsonl, csv (one row per file, or per segment).
+// jsonl, csv (one row per file, or per segment; its "uncertain" column is the file's flag).
+// Text marks an uncertain answer with "[uncertain]" at the end of its line.
 #include <nlohmann/json.hpp>
 #include <ostream>
 #include <string>
@@ -23,7 +24,8 @@ struct PredictFormatOptions {
   bool json_array = false;     // json: the inputs' objects as one array (a batch of inputs)
 };
 
-// SPEC's predict object, keys in SPEC's order: {"file", "duration_s", "genre", "confidence", "top":
+// SPEC's predict object, keys in SPEC's order: {"file", "duration_s", "genre", "confidence",
+// "uncertain" (the confidence is below the model's calibrated threshold), "top":
 // [...], "segments": [{"start_s", "end_s", "genre", "p", "top": [...]}, ...], "genrec_version"}
 // or {"file", "error", "genrec_version"} for a failed input. The CLI and the web API print it.
 nlohmann::ordered_json prediction_json(const Prediction& p, const std::vector<std::string>& labels,

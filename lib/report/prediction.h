@@ -18,6 +18,9 @@ struct Prediction {
   double duration_s = 0;
   std::vector<float> probs;  // song level
   std::vector<SegmentPrediction> segments;
+  // The top probability is below the model's calibrated threshold: the top genre is still
+  // named, but held-out songs this unsure were more often wrong than right.
+  bool uncertain = false;
   std::string warning;  // non-empty: the input is one the model cannot judge (silence, ...)
   std::uint64_t fingerprint = 0;  // SampleStats::fingerprint of the decoded samples
   std::string error;              // non-empty: this input failed and the fields above are unset

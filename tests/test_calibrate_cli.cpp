@@ -1,0 +1,110 @@
+// `genrec calibrate` end to end: two "fold" models (random weights) that record complementary
+// halves of a small dataset as their training songs. Each must score exactly the other half;
+// the temperature must be the one fitted here, through the library, on those held-out songs;
+// the calibrated model must carry it into `info` and `predict`.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "audio/wav_writer.h"
+#include "model/genre_model.h"
+#include "model/predictor.h"
+#include "model/seen_songs.h"
+#include "model_util.h"
+#include "process_util.h"
+#include "report/calibration.h"
+#include "test_util.h"
+
+namespace genrec {
+namespace {
+
+using test::run_genrec;
+
+TEST(Calibrate, FoldModelsScoreTheirHeldOutSongsAndTheFitReachesTheModel) {
+  const std::string dir = test::scratch_dir("calibrate_cli");
+  const std::vector<std::string> genres = {"bass", "mid", "treble"};
+  // Per genre: two 7 s songs (two segments) and two 2 s songs (one padded segment).
+  std::vector<std::string> paths;
+  std::vector<int> truth;
+  for (int g = 0; g < 3; ++g) {
+    std::filesystem::create_directories(dir + "/data/" + genres[g]);
+    for (int i = 0; i < 4; ++i) {
+      const std::string p = dir + "/data/" + genres[g] + "/" + genres[g] + "." + std::to_string(i) + ".wav";
+      write_wav(p, test::tone(110.0 * (1 << (2 * g)) * (1.0 + 0.1 * i), i < 2 ? 7.0 : 2.0, 22050), 22050);
+      paths.push_back(p);
+      truth.push_back(g);
+    }
+  }
+  const GenreModel a = test::random_genre_model(CnnConfig{}, genres, 3);
+  const GenreModel b = test::random_genre_model(CnnConfig{}, genres, 4);
+  // Fold a trained on songs 0 and 2 of each genre, fold b on 1 and 3.
+  std::vector<SongFingerprint> half[2];
+  for (std::size_t i = 0; i < paths.size(); ++i)
+    half[i % 2].push_back({paths[i], predict_file(a, paths[i]).fingerprint});
+  const GenreModel* models[2] = {&a, &b};
+  std::vector<ScoredSong> held_out;
+  for (int f = 0; f < 2; ++f) {
+    ModelInfo info = models[f]->info();
+    record_seen_songs(info.training, half[f], {});
+    GenreModel(info, models[f]->tensors()).save(dir + "/fold" + std::to_string(f) + ".genrec");
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+      if (static_cast<int>(i % 2) == f) continue;
+      const Prediction p = predict_file(*models[f], paths[i]);
+      // The default fit: every window of a held-out song, with the song's label.
+      for (const SegmentPrediction& seg : p.segments)
+        held_out.push_back(ScoredSong{truth[i], {seg.probs}});
+    }
+  }
+  const double expected_t = fit_temperature(held_out);
+
+  test::RunResult r = run_genrec({"--threads", "1", "calibrate", dir + "/fold0.genrec",
+                                  dir + "/fold1.genrec", "--data", dir + "/data", "--model",
+                                  dir + "/fold0.genrec", "--out", dir + "/cal.genrec", "--format",
+                                  "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json j = nlohmann::json::parse(r.out);
+  const nlohmann::json& folds = j.at("cross_validation").at("folds");
+  ASSERT_EQ(folds.size(), 2u);
+  for (const nlohmann::json& f : folds) {
+    EXPECT_EQ(f.at("long_songs"), 3) << f;   // the held-out 7 s songs: one per genre
+    EXPECT_EQ(f.at("short_songs"), 3) << f;  // and the 2 s ones
+  }
+  EXPECT_EQ(j.at("held_out_scorings"), 12);
+  EXPECT_EQ(held_out.size(), 18u);  // 6 songs of two windows, 6 of one
+  EXPECT_NEAR(j.at("temperature").get<double>(), expected_t, 1e-9);
+
+  const GenreModel cal = GenreModel::load(dir + "/cal.genrec");
+  EXPECT_NEAR(cal.temperature(), expected_t, 1e-9);
+  EXPECT_EQ(cal.uncertain_below(), j.at("uncertain_below").get<double>());
+  test::RunResult info = run_genrec({"info", "--model", dir + "/cal.genrec"});
+  EXPECT_NE(info.out.find("cross-valid.  2 folds"), std::string::npos) << info.out;
+  // predict applies both: the answer is the tempered one, flagged against the threshold.
+  test::RunResult p = run_genrec({"predict", "--model", dir + "/cal.genrec", "--format", "json",
+                                  paths[0]});
+  ASSERT_EQ(p.exit_code, 0) << p.err;
+  const nlohmann::json pj = nlohmann::json::parse(p.out);
+  std::vector<float> tempered = predict_file(cal, paths[0]).probs;
+  EXPECT_NEAR(pj.at("confidence").get<double>(), *std::max_element(tempered.begin(), tempered.end()), 1e-4);
+  EXPECT_EQ(pj.at("uncertain").get<bool>(), pj.at("confidence").get<double>() < cal.uncertain_below());
+
+  // The threshold decides the flag: below 100% everything is uncertain, below 0% nothing.
+  for (const double below : {1.0, 0.0}) {
+    GenreModel m = GenreModel::load(dir + "/cal.genrec");
+    m.set_calibration({{"temperature", 1.0}, {"uncertain_below", below}});
+    m.save(dir + "/flag.genrec");
+    test::RunResult f = run_genrec({"predict", "--model", dir + "/flag.genrec", "--format",
+                                    "jsonl", paths[0], paths[11]});
+    ASSERT_EQ(f.exit_code, 0) << f.err;
+    for (const std::string& line : test::lines(f.out))
+      EXPECT_EQ(nlohmann::json::parse(line).at("uncertain").get<bool>(), below > 0.5) << line;
+  }
+
+  // A calibrated model is not a fold model: one line, exit 1.
+  test::RunResult again = run_genrec({"calibrate", dir + "/cal.genrec", "--data", dir + "/data"});
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_NE(again.err.find("already calibrated"), std::string::npos) << again.err;
+  EXPECT_EQ(test::lines(again.err).size(), 1u) << again.err;
+}
+
+}  // namespace
+}  // namespace genrec
