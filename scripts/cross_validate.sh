@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# K-fold cross-validation of `genrec train` by song: fold k holds out the songs whose index
-# within their genre is k (mod K) — on gtzan-mini (5 clips per genre, K=5) that is clip k of
-# every genre, 10 test songs per fold. Each fold trains on the rest (no validation part: the
-# averaged weights after the last epoch are kept) and the trainer scores the held-out songs
-# with exact per-segment features from the audio, as `genrec eval` does.
-# Prints per-fold song and segment accuracy and time, then the means.
+# K-fold cross-validation of `genrec train` by song (`--split fold:k/K`): within each genre and
+# each dataset, fold k holds out the k-th of K contiguous runs of songs (data/split.h) — on
+# gtzan-mini (5 clips per genre, K=5) that is clip k of every genre. Each fold trains on the
+# rest (no validation part: the averaged weights after the last epoch are kept) and the
+# trainer scores the held-out songs with exact per-segment features, as `genrec eval` does.
+# Prints per-fold song and segment accuracy and time, then the means; then `genrec calibrate`
+# on the fold models: per fold, song accuracy of the long songs, window accuracy of the
+# one-segment songs, macro F1 and calibration error, and the fitted temperature.
 # Usage: scripts/cross_validate.sh [DATA] [FOLDS] [extra genrec train args...]
 #   DATA: a dataset folder, manifest (.csv/.tsv) or FMA tracks.csv; more datasets go in the extra
 #   args as --data X (repeatable; with --audio/--subset for FMA) and are used together, e.g.
@@ -102,4 +104,8 @@ done
 printf '%s\n' "${RESULTS[@]}" | awk '{ n++; song += $3; seg += $4; t += $5; songs += $2; hits += $2 * $3 }
   END { printf "mean over %d folds: song accuracy %.1f%% (%d/%d songs), segment accuracy %.1f%%, %.1f s per fold\n",
                n, 100 * song / n, hits + 0.5, songs, 100 * seg / n, t / n }'
+FOLD_MODELS=()
+for k in $ONLY; do FOLD_MODELS+=("$OUT_DIR/fold$k.genrec"); done
+"$GENREC" --threads "$THREADS" --quiet calibrate "${FOLD_MODELS[@]}" "${DATA_ARGS[@]}" \
+  | tee "$OUT_DIR/calibrate.txt"
 echo "(models and logs in $OUT_DIR; times are wall-clock on a machine whose cores may be shared)" >&2

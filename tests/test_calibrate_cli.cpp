@@ -99,6 +99,22 @@ TEST(Calibrate, FoldModelsScoreTheirHeldOutSongsAndTheFitReachesTheModel) {
       EXPECT_EQ(nlohmann::json::parse(line).at("uncertain").get<bool>(), below > 0.5) << line;
   }
 
+  // --ensemble: a second model holding out fold 0's songs joins it as one ensemble. A copy of
+  // fold 0 averages to fold 0's own probabilities, so its figures must not move.
+  std::filesystem::copy_file(dir + "/fold0.genrec", dir + "/fold0b.genrec",
+                             std::filesystem::copy_options::overwrite_existing);
+  test::RunResult e = run_genrec({"--threads", "1", "calibrate", dir + "/fold0.genrec",
+                                  dir + "/fold1.genrec", dir + "/fold0b.genrec", "--data",
+                                  dir + "/data", "--ensemble", "--format", "json"});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  const nlohmann::json ej = nlohmann::json::parse(e.out);
+  const nlohmann::json& ef = ej.at("cross_validation").at("folds");
+  ASSERT_EQ(ef.size(), 2u);
+  EXPECT_EQ(ef[0].at("model"), dir + "/fold0.genrec + " + dir + "/fold0b.genrec");
+  for (const char* key : {"long_song_accuracy", "short_window_accuracy", "macro_f1", "ece_short_before"})
+    EXPECT_NEAR(ef[0].at(key).get<double>(), folds[0].at(key).get<double>(), 1e-6) << key;
+  EXPECT_NEAR(ej.at("temperature").get<double>(), expected_t, 1e-3);
+
   // A calibrated model is not a fold model: one line, exit 1.
   test::RunResult again = run_genrec({"calibrate", dir + "/cal.genrec", "--data", dir + "/data"});
   EXPECT_EQ(again.exit_code, 1);
