@@ -12,6 +12,7 @@
 #include "audio/feature_config_toml.h"
 #include "audio/mel.h"
 #include "audio/sample_stats.h"
+#include "audio/segmenter.h"
 #include "audio/stft.h"
 #include "audio/wav_writer.h"
 #include "data/dataset.h"
@@ -720,3 +721,57 @@ TEST(FeatureConfigToml, ErrorsNameTheProblem) {
   EXPECT_NE(message("features = 3\n").find("must be a table"), std::string::npos);
   EXPECT_THROW(load_feature_config("/no/such/config.toml"), Error);
 }
+
+namespace genrec {
+namespace {
+
+// A clip shorter than one segment, end to end: the window training cuts from the feature
+// cache must be the log-Mel that prediction computes for the same file (SegmentReader's padded
+// segment), for every padding, up to the cache's float16 rounding.
+TEST(ShortClip, TrainingWindowIsWhatPredictionSeesForEveryPadding) {
+  const std::string dir = test::scratch_dir("short_clip_pad");
+  std::vector<float> x = test::tone(330.0, 2.2);
+  for (std::size_t i = 0; i < x.size(); ++i)  // a rising chirp-like part: padding modes differ
+    x[i] += 0.2f * std::sin(0.0004f * static_cast<float>(i * i % 100000));
+  std::filesystem::create_directories(dir + "/data/a");
+  write_wav(dir + "/data/a/a.00000.wav", x, 22050);
+  const Dataset d = scan_dataset(dir + "/data");
+  std::map<std::string, std::vector<float>> windows;
+  for (const std::string pad : {"zero", "loop", "reflect"}) {
+    FeatureConfig config;
+    config.pad = pad;
+    const FeatureCache cache = FeatureCache::open_or_build(d, config, dir + "/cache", 1);
+    const SongFeatures* song = cache.find(0);
+    ASSERT_NE(song, nullptr);
+    const std::size_t fps = config.frames_per_segment();
+    std::vector<float> trained(static_cast<std::size_t>(config.n_mels) * fps);
+    cut_segment(*song, 0, config, trained.data());
+
+    AudioSource src = AudioSource::open_file(dir + "/data/a/a.00000.wav", config.sample_rate);
+    SegmentReader reader(src, config.segment_samples(), config.segment_samples(), pad);
+    std::vector<float> samples, predicted;
+    std::size_t start = 0;
+    ASSERT_TRUE(reader.next(samples, start));
+    LogMelExtractor(config).log_mel(samples.data(), samples.size(), predicted);
+    ASSERT_EQ(predicted.size(), trained.size());
+    float worst = 0;
+    for (std::size_t i = 0; i < trained.size(); ++i)
+      worst = std::max(worst, std::abs(trained[i] - predicted[i]));
+    EXPECT_LT(worst, 0.1f) << pad;  // float16 of values up to ~100 dB: steps of 1/16 dB
+    windows[pad] = predicted;
+  }
+  // The paddings are really different in the padded part (the last frames).
+  auto last_frames_differ = [&](const std::string& a, const std::string& b) {
+    const std::size_t fps = FeatureConfig{}.frames_per_segment();
+    float most = 0;
+    for (std::size_t m = 0; m < 128; ++m)
+      for (std::size_t t = fps - 10; t < fps; ++t)
+        most = std::max(most, std::abs(windows[a][m * fps + t] - windows[b][m * fps + t]));
+    return most;
+  };
+  EXPECT_GT(last_frames_differ("zero", "loop"), 10.0f);
+  EXPECT_GT(last_frames_differ("loop", "reflect"), 1.0f);
+}
+
+}  // namespace
+}  // namespace genrec
