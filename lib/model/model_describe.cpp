@@ -51,8 +51,9 @@ void write_calibration(const Line& line, const nlohmann::json& c) {
            percent(m, "long_song_accuracy") + " (" + std::to_string(m.value("long_songs", 0)) +
            " long songs), window acc " + percent(m, "short_window_accuracy") + " (" +
            std::to_string(m.value("short_songs", 0)) + " short songs), macro F1 " +
-           fixed3(m, "macro_f1") + ", short-song calibration error " +
-           fixed3(m, "ece_short_before") + " -> " + fixed3(m, "ece_short_after"));
+           fixed3(m, "macro_f1") + "; short songs' calibration error " +
+           fixed3(c, "ece_short_songs_before") + " -> " + fixed3(c, "ece_short_songs_after") +
+           " (pooled over the folds)");
 }
 
 }  // namespace
