@@ -21,6 +21,7 @@ namespace {
 struct CalibrateCommandOptions {
   std::vector<std::string> folds;
   std::string fit_on = "windows";
+  bool ensemble = false;
   DataOptions data;
   std::string model;
   std::string out;
@@ -65,7 +66,7 @@ void run_calibrate(const CalibrateCommandOptions& o, const GlobalOptions& g) {
   const Dataset data = load_dataset(o.data);
   ProgressBar bar(g.quiet, "models");
   const FoldCalibration c =
-      calibrate_on_folds(o.folds, data, CalibrateOptions{o.fit_on, g.resolved_threads()},
+      calibrate_on_folds(o.folds, data, CalibrateOptions{o.fit_on, o.ensemble, g.resolved_threads()},
                          [&bar](std::size_t done, std::size_t total) {
                            bar.update("calibrate", done, total);
                          });
@@ -109,6 +110,9 @@ void setup_calibrate(CLI::App& app, const GlobalOptions& global) {
                   "songs: on each song's mean probabilities")
       ->check(CLI::IsMember({"windows", "songs"}))
       ->capture_default_str();
+  cmd->add_flag("--ensemble", opt->ensemble,
+                "Score fold models that hold out the same songs (e.g. one fold of several seeds) "
+                "as one ensemble: the mean of their probabilities");
   cmd->add_option("-f,--format", opt->format, "text|json")
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();

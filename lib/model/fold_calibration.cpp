@@ -55,6 +55,38 @@ std::vector<ScoredSong> of_length(const std::vector<ScoredSong>& songs, bool one
   return out;
 }
 
+// Models holding out the same songs merged into one: their segment probabilities averaged.
+std::vector<Scored> as_ensembles(std::vector<Scored> scored, const std::vector<std::string>& labels) {
+  std::vector<Scored> out;
+  std::vector<int> members;
+  for (Scored& s : scored) {
+    auto same = std::find_if(out.begin(), out.end(),
+                             [&](const Scored& o) { return o.held_out == s.held_out; });
+    if (same == out.end()) {
+      out.push_back(std::move(s));
+      members.push_back(1);
+      continue;
+    }
+    const int k = ++members[static_cast<std::size_t>(same - out.begin())];
+    same->model += " + " + s.model;
+    for (std::size_t i = 0; i < same->result.scored.size(); ++i) {
+      std::vector<std::vector<float>>& a = same->result.scored[i].segments;
+      const std::vector<std::vector<float>>& b = s.result.scored.at(i).segments;
+      if (a.size() != b.size() || same->result.scored_index[i] != s.result.scored_index.at(i))
+        throw Error("calibrate", s.model, "scored its held-out songs differently from " + same->model);
+      for (std::size_t g = 0; g < a.size(); ++g)
+        for (std::size_t l = 0; l < a[g].size(); ++l)  // running mean over k members
+          a[g][l] += (b[g][l] - a[g][l]) / static_cast<float>(k);
+    }
+  }
+  for (Scored& s : out) {  // the song confusion matrix of the ensemble's answers
+    s.result.songs = ConfusionMatrix(labels);
+    for (const ScoredSong& song : s.result.scored)
+      s.result.songs.add(song.truth, argmax(song_probabilities(song, 1.0)));
+  }
+  return out;
+}
+
 FoldFigures figures_of(const Scored& s, double t_others) {
   FoldFigures f;
   f.model = s.model;
@@ -119,6 +151,7 @@ FoldCalibration calibrate_on_folds(const std::vector<std::string>& fold_models,
     if (progress) progress(scored.size(), fold_models.size());
   }
 
+  if (options.ensemble) scored = as_ensembles(std::move(scored), c.labels);
   std::vector<ScoredSong> pooled;
   for (const Scored& s : scored)
     pooled.insert(pooled.end(), s.result.scored.begin(), s.result.scored.end());

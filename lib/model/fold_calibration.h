@@ -48,6 +48,9 @@ struct CalibrateOptions {
   // held-out song, labelled with its song's genre: the unit the temperature acts on) or
   // "songs" (each held-out song's mean probabilities, as predict reports them).
   std::string fit_on = "windows";
+  // Fold models that hold out the same songs (one fold of several seeds' runs) are scored as
+  // one ensemble: the mean of their segment probabilities, as an `ensemble = K` model gives.
+  bool ensemble = false;
   int threads = 1;
 };
 
