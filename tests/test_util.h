@@ -24,9 +24,14 @@ inline std::string shared_data() {
       GTEST_SKIP() << "../shared/data is absent (a user's fresh checkout)"; \
   } while (0)
 
-// A fresh directory under the build tree, removed at the start of each use.
+// A fresh directory under the build tree, removed at the start of each use. Under
+// $GENREC_TEST_SCRATCH (a folder name) instead of test-scratch when set: a second CTest run of
+// the same test binary (the *_generic_kernels runs) must not wipe the folders of the first
+// while they run side by side.
 inline std::string scratch_dir(const std::string& name) {
-  std::filesystem::path p = std::filesystem::path(GENREC_BINARY_DIR) / "test-scratch" / name;
+  const char* root = std::getenv("GENREC_TEST_SCRATCH");
+  std::filesystem::path p = std::filesystem::path(GENREC_BINARY_DIR) /
+                            (root && *root ? root : "test-scratch") / name;
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p.string();
