@@ -52,7 +52,8 @@ Dataset two_songs(const std::string& dir) {
 TEST(CacheKey, EveryFieldThatChangesTheFeaturesChangesTheFingerprint) {
   // A field added to FeatureConfig must get a row above, and a place in cache_key or in its
   // list of fields left out (int, double, double, 3 int, 4 double, a std::string on LP64).
-  EXPECT_EQ(sizeof(FeatureConfig), 72u + sizeof(std::string)) << "FeatureConfig changed: update this table";
+  EXPECT_EQ(sizeof(FeatureConfig), 72u + sizeof(std::string))
+      << "FeatureConfig changed: update this table";
   const Dataset d = two_songs(test::scratch_dir("cache_key_table"));
   const std::vector<std::string> base = FeatureCache::shard_names(d, FeatureConfig{});
   ASSERT_FALSE(base.empty());

@@ -29,8 +29,10 @@ TEST(Calibrate, FoldModelsScoreTheirHeldOutSongsAndTheFitReachesTheModel) {
   for (int g = 0; g < 3; ++g) {
     std::filesystem::create_directories(dir + "/data/" + genres[g]);
     for (int i = 0; i < 4; ++i) {
-      const std::string p = dir + "/data/" + genres[g] + "/" + genres[g] + "." + std::to_string(i) + ".wav";
-      write_wav(p, test::tone(110.0 * (1 << (2 * g)) * (1.0 + 0.1 * i), i < 2 ? 7.0 : 2.0, 22050), 22050);
+      const std::string p =
+          dir + "/data/" + genres[g] + "/" + genres[g] + "." + std::to_string(i) + ".wav";
+      write_wav(p, test::tone(110.0 * (1 << (2 * g)) * (1.0 + 0.1 * i), i < 2 ? 7.0 : 2.0, 22050),
+                22050);
       paths.push_back(p);
       truth.push_back(g);
     }
@@ -57,10 +59,10 @@ TEST(Calibrate, FoldModelsScoreTheirHeldOutSongsAndTheFitReachesTheModel) {
   }
   const double expected_t = fit_temperature(held_out);
 
-  test::RunResult r = run_genrec({"--threads", "1", "calibrate", dir + "/fold0.genrec",
-                                  dir + "/fold1.genrec", "--data", dir + "/data", "--model",
-                                  dir + "/fold0.genrec", "--out", dir + "/cal.genrec", "--format",
-                                  "json"});
+  test::RunResult r =
+      run_genrec({"--threads", "1", "calibrate", dir + "/fold0.genrec", dir + "/fold1.genrec",
+                  "--data", dir + "/data", "--model", dir + "/fold0.genrec", "--out",
+                  dir + "/cal.genrec", "--format", "json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const nlohmann::json j = nlohmann::json::parse(r.out);
   const nlohmann::json& folds = j.at("cross_validation").at("folds");
@@ -79,21 +81,23 @@ TEST(Calibrate, FoldModelsScoreTheirHeldOutSongsAndTheFitReachesTheModel) {
   test::RunResult info = run_genrec({"info", "--model", dir + "/cal.genrec"});
   EXPECT_NE(info.out.find("cross-valid.  2 folds"), std::string::npos) << info.out;
   // predict applies both: the answer is the tempered one, flagged against the threshold.
-  test::RunResult p = run_genrec({"predict", "--model", dir + "/cal.genrec", "--format", "json",
-                                  paths[0]});
+  test::RunResult p =
+      run_genrec({"predict", "--model", dir + "/cal.genrec", "--format", "json", paths[0]});
   ASSERT_EQ(p.exit_code, 0) << p.err;
   const nlohmann::json pj = nlohmann::json::parse(p.out);
   std::vector<float> tempered = predict_file(cal, paths[0]).probs;
-  EXPECT_NEAR(pj.at("confidence").get<double>(), *std::max_element(tempered.begin(), tempered.end()), 1e-4);
-  EXPECT_EQ(pj.at("uncertain").get<bool>(), pj.at("confidence").get<double>() < cal.uncertain_below());
+  EXPECT_NEAR(pj.at("confidence").get<double>(),
+              *std::max_element(tempered.begin(), tempered.end()), 1e-4);
+  EXPECT_EQ(pj.at("uncertain").get<bool>(),
+            pj.at("confidence").get<double>() < cal.uncertain_below());
 
   // The threshold decides the flag: below 100% everything is uncertain, below 0% nothing.
   for (const double below : {1.0, 0.0}) {
     GenreModel m = GenreModel::load(dir + "/cal.genrec");
     m.set_calibration({{"temperature", 1.0}, {"uncertain_below", below}});
     m.save(dir + "/flag.genrec");
-    test::RunResult f = run_genrec({"predict", "--model", dir + "/flag.genrec", "--format",
-                                    "jsonl", paths[0], paths[11]});
+    test::RunResult f = run_genrec(
+        {"predict", "--model", dir + "/flag.genrec", "--format", "jsonl", paths[0], paths[11]});
     ASSERT_EQ(f.exit_code, 0) << f.err;
     for (const std::string& line : test::lines(f.out))
       EXPECT_EQ(nlohmann::json::parse(line).at("uncertain").get<bool>(), below > 0.5) << line;
@@ -111,7 +115,8 @@ TEST(Calibrate, FoldModelsScoreTheirHeldOutSongsAndTheFitReachesTheModel) {
   const nlohmann::json& ef = ej.at("cross_validation").at("folds");
   ASSERT_EQ(ef.size(), 2u);
   EXPECT_EQ(ef[0].at("model"), dir + "/fold0.genrec + " + dir + "/fold0b.genrec");
-  for (const char* key : {"long_song_accuracy", "short_window_accuracy", "macro_f1", "ece_short_before"})
+  for (const char* key :
+       {"long_song_accuracy", "short_window_accuracy", "macro_f1", "ece_short_before"})
     EXPECT_NEAR(ef[0].at(key).get<double>(), folds[0].at(key).get<double>(), 1e-6) << key;
   EXPECT_NEAR(ej.at("temperature").get<double>(), expected_t, 1e-3);
 

@@ -276,8 +276,8 @@ TEST(Split, FoldHoldsOutContiguousRunKOfEveryGenre) {
       const std::string& rel = d.songs[static_cast<std::size_t>(song)].rel_path;
       const int index = std::stoi(rel.substr(rel.find('.') + 1, 5));
       // Run k of m songs: the indices i with floor(5 i / m) == k.
-      const int m = std::vector<int>{12, 7, 5}[static_cast<std::size_t>(
-          d.songs[static_cast<std::size_t>(song)].label)];
+      const int m = std::vector<int>{
+          12, 7, 5}[static_cast<std::size_t>(d.songs[static_cast<std::size_t>(song)].label)];
       EXPECT_EQ(index * 5 / m, k) << rel;
     }
     EXPECT_EQ(label_counts(d, s.test)[2], 1);  // 5 songs, 5 folds: one each

@@ -397,7 +397,8 @@ TEST(ModelFile, CalibrationTravelsAndTempersTheProbabilities) {
   // An uncalibrated file has no "calibration" key and says so.
   std::ostringstream plain;
   write_model_description(plain, random_model().describe());
-  EXPECT_NE(plain.str().find("none (the network's own confidences"), std::string::npos) << plain.str();
+  EXPECT_NE(plain.str().find("none (the network's own confidences"), std::string::npos)
+      << plain.str();
   EXPECT_FALSE(random_model().describe().contains("calibration"));
   // Values that would make every answer wrong are refused.
   EXPECT_THROW(model.set_calibration({{"temperature", 0.0}, {"uncertain_below", 0.5}}), Error);

@@ -94,8 +94,8 @@ TEST(SegmentReader, ShortSongIsLoopedOrReflectedWhenAsked) {
     ASSERT_EQ(seg.size(), 66150u);
     // Sample 30000 + i: the clip from its start again (loop) or backwards from x[29998].
     for (std::size_t i : {0u, 1u, 29999u, 36149u}) {
-      const float want = mode == "loop" ? x[(30000 + i) % 30000]
-                                        : (i < 29999 ? x[29998 - i] : x[i - 29998]);
+      const float want =
+          mode == "loop" ? x[(30000 + i) % 30000] : (i < 29999 ? x[29998 - i] : x[i - 29998]);
       ASSERT_EQ(seg[30000 + i], want) << mode << " at " << 30000 + i;
     }
     EXPECT_TRUE(std::equal(x.begin(), x.end(), seg.begin())) << mode;

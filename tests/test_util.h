@@ -30,8 +30,8 @@ inline std::string shared_data() {
 // while they run side by side.
 inline std::string scratch_dir(const std::string& name) {
   const char* root = std::getenv("GENREC_TEST_SCRATCH");
-  std::filesystem::path p = std::filesystem::path(GENREC_BINARY_DIR) /
-                            (root && *root ? root : "test-scratch") / name;
+  std::filesystem::path p =
+      std::filesystem::path(GENREC_BINARY_DIR) / (root && *root ? root : "test-scratch") / name;
   std::filesystem::remove_all(p);
   std::filesystem::create_directories(p);
   return p.string();

@@ -31,9 +31,8 @@ struct CalibrateCommandOptions {
 void print_row(std::ostream& out, const FoldFigures& f) {
   char buf[512];
   std::snprintf(buf, sizeof(buf), "%-40s %5zu %7.3f %6zu %7.3f %7.3f %7.3f %7.3f %6.3f\n",
-                f.model.c_str(), f.n_long, f.long_song_accuracy, f.n_short,
-                f.short_window_accuracy, f.macro_f1, f.ece_short_before, f.ece_short_after,
-                f.temperature_others);
+                f.model.c_str(), f.n_long, f.long_song_accuracy, f.n_short, f.short_window_accuracy,
+                f.macro_f1, f.ece_short_before, f.ece_short_after, f.temperature_others);
   out << buf;
 }
 
@@ -50,26 +49,25 @@ void print_text(std::ostream& out, const FoldCalibration& c) {
                 "temperature of the others):\n"
                 "  all songs %.3f -> %.3f, one-segment songs %.3f -> %.3f, longer songs %.3f -> "
                 "%.3f\n",
-                c.temperature, c.fit_on.c_str(), c.n_scored, c.uncertain_below,
-                c.ece_songs_before, c.ece_songs_after, c.ece_short_before, c.ece_short_after,
-                c.ece_long_before, c.ece_long_after);
+                c.temperature, c.fit_on.c_str(), c.n_scored, c.uncertain_below, c.ece_songs_before,
+                c.ece_songs_after, c.ece_short_before, c.ece_short_after, c.ece_long_before,
+                c.ece_long_after);
   out << buf;
 }
 
 void run_calibrate(const CalibrateCommandOptions& o, const GlobalOptions& g) {
   if (o.model.empty() != o.out.empty())
-    throw UsageError("calibrate: --model and --out go together (the model to calibrate and "
-                     "where to write it)");
+    throw UsageError(
+        "calibrate: --model and --out go together (the model to calibrate and "
+        "where to write it)");
   // The model to write is read first: a bad one fails before the long part.
   std::optional<GenreModel> target;
   if (!o.model.empty()) target.emplace(GenreModel::load(o.model));
   const Dataset data = load_dataset(o.data);
   ProgressBar bar(g.quiet, "models");
-  const FoldCalibration c =
-      calibrate_on_folds(o.folds, data, CalibrateOptions{o.fit_on, o.ensemble, g.resolved_threads()},
-                         [&bar](std::size_t done, std::size_t total) {
-                           bar.update("calibrate", done, total);
-                         });
+  const FoldCalibration c = calibrate_on_folds(
+      o.folds, data, CalibrateOptions{o.fit_on, o.ensemble, g.resolved_threads()},
+      [&bar](std::size_t done, std::size_t total) { bar.update("calibrate", done, total); });
   bar.clear();
   if (target && target->info().labels != c.labels)
     throw Error("calibrate", o.model, "has other labels than the fold models");

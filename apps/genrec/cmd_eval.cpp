@@ -65,14 +65,17 @@ void print_text(std::ostream& out, const EvalResult& r, bool model_calibrated) {
   out << buf;
   std::size_t n_uncertain = 0, right_certain = 0;
   for (std::size_t i = 0; i < r.scored.size(); ++i) {
-    if (r.scored_uncertain[i]) ++n_uncertain;
-    else if (argmax(song_probabilities(r.scored[i], 1.0)) == r.scored[i].truth) ++right_certain;
+    if (r.scored_uncertain[i])
+      ++n_uncertain;
+    else if (argmax(song_probabilities(r.scored[i], 1.0)) == r.scored[i].truth)
+      ++right_certain;
   }
   if (model_calibrated) {
     const std::size_t certain = r.scored.size() - n_uncertain;
-    std::snprintf(buf, sizeof(buf), "uncertain answers: %zu of %zu songs; the other %zu: accuracy %.3f\n",
-                  n_uncertain, r.scored.size(), certain,
-                  certain ? static_cast<double>(right_certain) / static_cast<double>(certain) : 0.0);
+    std::snprintf(
+        buf, sizeof(buf), "uncertain answers: %zu of %zu songs; the other %zu: accuracy %.3f\n",
+        n_uncertain, r.scored.size(), certain,
+        certain ? static_cast<double>(right_certain) / static_cast<double>(certain) : 0.0);
     out << buf;
   }
   out << "\n";

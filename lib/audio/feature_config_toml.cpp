@@ -71,8 +71,7 @@ FeatureConfig parse_feature_config(const std::string& toml_text, const std::stri
       const auto v = node.value_exact<std::string>();
       if (!v) throw Error("config", name, "features.pad must be a string");
       c.pad = *v;
-    }
-    else
+    } else
       throw Error("config", name, "unknown key features." + key);
   }
   try {

@@ -1,7 +1,8 @@
 #pragma once
 // Cuts a stream into fixed-length segments (3 s = 66150 samples by default) at a given hop.
 // A stream shorter than one segment yields one segment padded as FeatureConfig::pad says
-// (zero, loop or reflect); a trailing partial segment of a longer stream is dropped. Holds one segment of audio, never the whole song.
+// (zero, loop or reflect); a trailing partial segment of a longer stream is dropped. Holds one
+// segment of audio, never the whole song.
 #include <cstddef>
 #include <string>
 #include <vector>

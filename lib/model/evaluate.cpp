@@ -98,26 +98,27 @@ nlohmann::json eval_json(const EvalResult& r) {
   for (const std::string& s : r.failed) failed.push_back(utf8_or_escaped(s));
   for (const std::string& s : r.unknown_genre) unknown.push_back(utf8_or_escaped(s));
   for (const std::string& s : r.seen_left_out) seen.push_back(utf8_or_escaped(s));
-  nlohmann::json j{{"songs",
-                    {{"metrics", metrics_json(compute_metrics(r.songs))},
-                     {"confusion", confusion_json(r.songs)}}},
-                   {"segments",
-                    {{"metrics", metrics_json(compute_metrics(r.segments))},
-                     {"confusion", confusion_json(r.segments)}}},
-                   {"calibration_error", songs_calibration_error(r)},
-                   {"n_uncertain", std::count(r.scored_uncertain.begin(), r.scored_uncertain.end(), true)},
-                   {"n_songs", r.songs.total()},
-                   {"n_segments", r.segments.total()},
-                   {"failed", failed},
-                   {"n_failed", failed.size()},
-                   {"skipped_unknown_genre", unknown},
-                   {"n_skipped_unknown_genre", unknown.size()},
-                   {"left_out_seen", seen},
-                   {"n_left_out_seen", seen.size()},
-                   {"includes_trained", r.include_seen},
-                   {"n_trained_scored", r.n_seen_scored},
-                   {"training_songs_recorded", r.seen_recorded},
-                   {"genrec_version", kVersion}};
+  nlohmann::json j{
+      {"songs",
+       {{"metrics", metrics_json(compute_metrics(r.songs))},
+        {"confusion", confusion_json(r.songs)}}},
+      {"segments",
+       {{"metrics", metrics_json(compute_metrics(r.segments))},
+        {"confusion", confusion_json(r.segments)}}},
+      {"calibration_error", songs_calibration_error(r)},
+      {"n_uncertain", std::count(r.scored_uncertain.begin(), r.scored_uncertain.end(), true)},
+      {"n_songs", r.songs.total()},
+      {"n_segments", r.segments.total()},
+      {"failed", failed},
+      {"n_failed", failed.size()},
+      {"skipped_unknown_genre", unknown},
+      {"n_skipped_unknown_genre", unknown.size()},
+      {"left_out_seen", seen},
+      {"n_left_out_seen", seen.size()},
+      {"includes_trained", r.include_seen},
+      {"n_trained_scored", r.n_seen_scored},
+      {"training_songs_recorded", r.seen_recorded},
+      {"genrec_version", kVersion}};
   const std::string line = seen_songs_line(r);
   if (!line.empty()) j["note"] = line;
   return j;

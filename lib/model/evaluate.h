@@ -28,9 +28,9 @@ struct EvalResult {
   std::size_t n_seen_scored = 0;           // seen songs scored anyway (include_seen)
   bool seen_recorded = true;               // false: the model file does not list its songs
   bool include_seen = false;
-  std::vector<ScoredSong> scored;          // the scored songs' segment probabilities
-  std::vector<int> scored_index;           // their indices in the dataset
-  std::vector<bool> scored_uncertain;      // their answers were marked uncertain
+  std::vector<ScoredSong> scored{};      // the scored songs' segment probabilities
+  std::vector<int> scored_index{};       // their indices in the dataset
+  std::vector<bool> scored_uncertain{};  // their answers were marked uncertain
 };
 
 // Classifies data.songs[indices] with `threads` workers. Dataset labels are matched to the

@@ -56,8 +56,7 @@ FeatureConfig feature_config_from_json(const nlohmann::json& j) {
     else if (key == "pad") {
       if (!value.is_string()) throw Error("model", "features", "pad must be a string");
       c.pad = value.get<std::string>();
-    }
-    else
+    } else
       throw Error("model", "features", "unknown key '" + key + "'");
   }
   c.validate();

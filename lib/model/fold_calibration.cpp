@@ -56,7 +56,8 @@ std::vector<ScoredSong> of_length(const std::vector<ScoredSong>& songs, bool one
 }
 
 // Models holding out the same songs merged into one: their segment probabilities averaged.
-std::vector<Scored> as_ensembles(std::vector<Scored> scored, const std::vector<std::string>& labels) {
+std::vector<Scored> as_ensembles(std::vector<Scored> scored,
+                                 const std::vector<std::string>& labels) {
   std::vector<Scored> out;
   std::vector<int> members;
   for (Scored& s : scored) {
@@ -73,7 +74,8 @@ std::vector<Scored> as_ensembles(std::vector<Scored> scored, const std::vector<s
       std::vector<std::vector<float>>& a = same->result.scored[i].segments;
       const std::vector<std::vector<float>>& b = s.result.scored.at(i).segments;
       if (a.size() != b.size() || same->result.scored_index[i] != s.result.scored_index.at(i))
-        throw Error("calibrate", s.model, "scored its held-out songs differently from " + same->model);
+        throw Error("calibrate", s.model,
+                    "scored its held-out songs differently from " + same->model);
       for (std::size_t g = 0; g < a.size(); ++g)
         for (std::size_t l = 0; l < a[g].size(); ++l)  // running mean over k members
           a[g][l] += (b[g][l] - a[g][l]) / static_cast<float>(k);
@@ -125,8 +127,8 @@ nlohmann::json figures_json(const FoldFigures& f) {
 
 }  // namespace
 
-FoldCalibration calibrate_on_folds(const std::vector<std::string>& fold_models,
-                                   const Dataset& data, const CalibrateOptions& options,
+FoldCalibration calibrate_on_folds(const std::vector<std::string>& fold_models, const Dataset& data,
+                                   const CalibrateOptions& options,
                                    const std::function<void(std::size_t, std::size_t)>& progress) {
   if (fold_models.empty()) throw Error("calibrate", "folds", "no fold models given");
   FoldCalibration c;
@@ -218,8 +220,9 @@ FoldCalibration calibrate_on_folds(const std::vector<std::string>& fold_models,
 nlohmann::json fold_calibration_json(const FoldCalibration& c) {
   nlohmann::json folds = nlohmann::json::array();
   for (const FoldFigures& f : c.folds) folds.push_back(figures_json(f));
-  return {{"method", "temperature scaling of the segment probabilities, fitted by likelihood on "
-                     "the held-out songs of cross-validation folds"},
+  return {{"method",
+           "temperature scaling of the segment probabilities, fitted by likelihood on "
+           "the held-out songs of cross-validation folds"},
           {"temperature", c.temperature},
           {"uncertain_below", c.uncertain_below},
           {"held_out_scorings", c.n_scored},

@@ -29,18 +29,18 @@ struct FoldFigures {
 struct FoldCalibration {
   std::vector<std::string> labels;
   std::vector<FoldFigures> folds;
-  FoldFigures mean;               // the mean of each figure over the folds
-  double temperature = 1;         // fitted on every held-out song of every fold
-  double uncertain_below = 0;     // chosen on the same songs at that temperature
-  std::size_t n_scored = 0;       // held-out song scorings pooled (a song held out by several
-                                  // models, e.g. one per seed, counts once per model)
-  double ece_songs_before = 0;    // all held-out songs, pooled, T = 1
-  double ece_songs_after = 0;     // ... each fold at the temperature fitted on the others
-  double ece_short_before = 0;    // the one-segment songs of all folds, pooled, T = 1
-  double ece_short_after = 0;     // ... each fold at the temperature fitted on the others
-  double ece_long_before = 0;     // the longer songs of all folds, pooled, T = 1
-  double ece_long_after = 0;      // ... each fold at the temperature fitted on the others
-  std::string fit_on;             // "windows" or "songs" (CalibrateOptions::fit_on)
+  FoldFigures mean;             // the mean of each figure over the folds
+  double temperature = 1;       // fitted on every held-out song of every fold
+  double uncertain_below = 0;   // chosen on the same songs at that temperature
+  std::size_t n_scored = 0;     // held-out song scorings pooled (a song held out by several
+                                // models, e.g. one per seed, counts once per model)
+  double ece_songs_before = 0;  // all held-out songs, pooled, T = 1
+  double ece_songs_after = 0;   // ... each fold at the temperature fitted on the others
+  double ece_short_before = 0;  // the one-segment songs of all folds, pooled, T = 1
+  double ece_short_after = 0;   // ... each fold at the temperature fitted on the others
+  double ece_long_before = 0;   // the longer songs of all folds, pooled, T = 1
+  double ece_long_after = 0;    // ... each fold at the temperature fitted on the others
+  std::string fit_on;           // "windows" or "songs" (CalibrateOptions::fit_on)
 };
 
 struct CalibrateOptions {
@@ -59,9 +59,10 @@ struct CalibrateOptions {
 // of the same fold is not one of them). Throws genrec::Error("calibrate", file, cause) for a
 // fold model that does not record its training songs, is itself calibrated, has other labels
 // than the first, or holds out no song. `progress(done, total)` after each model.
-FoldCalibration calibrate_on_folds(const std::vector<std::string>& fold_models,
-                                   const Dataset& data, const CalibrateOptions& options,
-                                   const std::function<void(std::size_t, std::size_t)>& progress = {});
+FoldCalibration calibrate_on_folds(
+    const std::vector<std::string>& fold_models, const Dataset& data,
+    const CalibrateOptions& options,
+    const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 // What goes into the model file's "calibration" (and `genrec info`): the temperature, the
 // threshold, the calibration errors before and after, and the cross-validation figures.

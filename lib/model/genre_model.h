@@ -60,8 +60,8 @@ class GenreModel {
   double uncertain_below() const { return uncertain_below_; }
 
   // logmel: `batch` contiguous [n_mels][frames_per_segment] dB matrices; returns
-  // [batch][n_labels] softmax probabilities (of logits / temperature()), the segments spread over `threads` threads.
-  // Thread-safe for concurrent calls.
+  // [batch][n_labels] softmax probabilities (of logits / temperature()), the segments spread over
+  // `threads` threads. Thread-safe for concurrent calls.
   std::vector<float> probabilities(const float* logmel, std::size_t batch, int threads = 1) const;
   // Same, but the raw logits (pre-softmax, before the temperature); used by tests comparing
   // saved/loaded models.

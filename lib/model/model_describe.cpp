@@ -46,14 +46,14 @@ void write_calibration(const Line& line, const nlohmann::json& c) {
   if (!c.contains("cross_validation")) return;
   const nlohmann::json& cv = c.at("cross_validation");
   const nlohmann::json m = cv.value("mean", nlohmann::json::object());
-  line("cross-valid.",
-       std::to_string(cv.value("folds", nlohmann::json::array()).size()) + " folds: song acc " +
-           percent(m, "long_song_accuracy") + " (" + std::to_string(m.value("long_songs", 0)) +
-           " long songs), window acc " + percent(m, "short_window_accuracy") + " (" +
-           std::to_string(m.value("short_songs", 0)) + " short songs), macro F1 " +
-           fixed3(m, "macro_f1") + "; short songs' calibration error " +
-           fixed3(c, "ece_short_songs_before") + " -> " + fixed3(c, "ece_short_songs_after") +
-           " (pooled over the folds)");
+  line("cross-valid.", std::to_string(cv.value("folds", nlohmann::json::array()).size()) +
+                           " folds: song acc " + percent(m, "long_song_accuracy") + " (" +
+                           std::to_string(m.value("long_songs", 0)) + " long songs), window acc " +
+                           percent(m, "short_window_accuracy") + " (" +
+                           std::to_string(m.value("short_songs", 0)) + " short songs), macro F1 " +
+                           fixed3(m, "macro_f1") + "; short songs' calibration error " +
+                           fixed3(c, "ece_short_songs_before") + " -> " +
+                           fixed3(c, "ece_short_songs_after") + " (pooled over the folds)");
 }
 
 }  // namespace

@@ -37,7 +37,8 @@ double mean_nll(const std::vector<ScoredSong>& songs, double temperature) {
   double total = 0;
   for (const ScoredSong& s : songs) {
     const std::vector<float> p = song_probabilities(s, temperature);
-    total -= std::log(std::max(static_cast<double>(p.at(static_cast<std::size_t>(s.truth))), 1e-12));
+    total -=
+        std::log(std::max(static_cast<double>(p.at(static_cast<std::size_t>(s.truth))), 1e-12));
   }
   return total / static_cast<double>(songs.size());
 }

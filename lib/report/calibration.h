@@ -32,10 +32,10 @@ double mean_nll(const std::vector<ScoredSong>& songs, double temperature);
 double fit_temperature(const std::vector<ScoredSong>& songs);
 
 struct CalibrationBin {
-  double lo = 0, hi = 0;      // confidence range [lo, hi) (the last bin includes 1)
-  std::size_t count = 0;      // answers whose confidence falls in it
-  double confidence = 0;      // their mean confidence
-  double accuracy = 0;        // the fraction of them that are right
+  double lo = 0, hi = 0;  // confidence range [lo, hi) (the last bin includes 1)
+  std::size_t count = 0;  // answers whose confidence falls in it
+  double confidence = 0;  // their mean confidence
+  double accuracy = 0;    // the fraction of them that are right
 };
 
 // Top-label calibration of answers with confidence c (the top probability) and correctness:
