@@ -69,12 +69,7 @@ EvalResult evaluate(const GenreModel& model, const Dataset& data, const std::vec
 double songs_calibration_error(const EvalResult& r) {
   std::vector<double> confidence;
   std::vector<bool> correct;
-  for (const ScoredSong& s : r.scored) {
-    const std::vector<float> p = song_probabilities(s, 1.0);
-    const int top = argmax(p);
-    confidence.push_back(p[static_cast<std::size_t>(top)]);
-    correct.push_back(top == s.truth);
-  }
+  top_answers(r.scored, 1.0, confidence, correct);
   return expected_calibration_error(confidence, correct);
 }
 

@@ -18,16 +18,18 @@ struct Scored {
   std::set<int> held_out;
 };
 
+// The songs of several or one segment only.
+std::vector<ScoredSong> of_length(const std::vector<ScoredSong>& songs, bool one_segment) {
+  std::vector<ScoredSong> out;
+  for (const ScoredSong& s : songs)
+    if ((s.segments.size() == 1) == one_segment) out.push_back(s);
+  return out;
+}
+
 // Confidence and correctness of songs' answers at temperature T, optionally one-segment only.
 void answers(const std::vector<ScoredSong>& songs, double t, bool short_only,
              std::vector<double>& confidence, std::vector<bool>& correct) {
-  for (const ScoredSong& s : songs) {
-    if (short_only && s.segments.size() != 1) continue;
-    const std::vector<float> p = song_probabilities(s, t);
-    const int top = argmax(p);
-    confidence.push_back(p[static_cast<std::size_t>(top)]);
-    correct.push_back(top == s.truth);
-  }
+  top_answers(short_only ? of_length(songs, true) : songs, t, confidence, correct);
 }
 
 double ece_at(const std::vector<ScoredSong>& songs, double t, bool short_only) {
@@ -45,14 +47,6 @@ std::vector<ScoredSong> fit_items(const std::vector<ScoredSong>& songs, const st
   for (const ScoredSong& s : songs)
     for (const std::vector<float>& seg : s.segments) windows.push_back(ScoredSong{s.truth, {seg}});
   return windows;
-}
-
-// The songs of several or one segment only.
-std::vector<ScoredSong> of_length(const std::vector<ScoredSong>& songs, bool one_segment) {
-  std::vector<ScoredSong> out;
-  for (const ScoredSong& s : songs)
-    if ((s.segments.size() == 1) == one_segment) out.push_back(s);
-  return out;
 }
 
 // Models holding out the same songs merged into one: their segment probabilities averaged.

@@ -32,6 +32,16 @@ std::vector<float> song_probabilities(const ScoredSong& song, double temperature
   return mean;
 }
 
+void top_answers(const std::vector<ScoredSong>& songs, double temperature,
+                 std::vector<double>& confidence, std::vector<bool>& correct) {
+  for (const ScoredSong& s : songs) {
+    const std::vector<float> p = song_probabilities(s, temperature);
+    const auto top = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
+    confidence.push_back(p[top]);
+    correct.push_back(static_cast<int>(top) == s.truth);
+  }
+}
+
 double mean_nll(const std::vector<ScoredSong>& songs, double temperature) {
   if (songs.empty()) return 0;
   double total = 0;

@@ -23,6 +23,10 @@ void apply_temperature(std::vector<float>& p, double temperature);
 // tempered probabilities (what `genrec predict` reports for a calibrated model).
 std::vector<float> song_probabilities(const ScoredSong& song, double temperature);
 
+// Appends each song's top probability at temperature T and whether its top genre is the truth.
+void top_answers(const std::vector<ScoredSong>& songs, double temperature,
+                 std::vector<double>& confidence, std::vector<bool>& correct);
+
 // Mean negative log-likelihood of the true labels at temperature T (probabilities clamped at
 // 1e-12 from below).
 double mean_nll(const std::vector<ScoredSong>& songs, double temperature);
