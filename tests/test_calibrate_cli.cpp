@@ -4,6 +4,7 @@
 // the calibrated model must carry it into `info` and `predict`.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "audio/wav_writer.h"
@@ -44,7 +45,7 @@ TEST(Calibrate, FoldModelsScoreTheirHeldOutSongsAndTheFitReachesTheModel) {
   for (std::size_t i = 0; i < paths.size(); ++i)
     half[i % 2].push_back({paths[i], predict_file(a, paths[i]).fingerprint});
   const GenreModel* models[2] = {&a, &b};
-  std::vector<ScoredSong> held_out;
+  std::vector<ScoredSong> held_out, held_out_long;
   for (int f = 0; f < 2; ++f) {
     ModelInfo info = models[f]->info();
     record_seen_songs(info.training, half[f], {});
@@ -53,11 +54,20 @@ TEST(Calibrate, FoldModelsScoreTheirHeldOutSongsAndTheFitReachesTheModel) {
       if (static_cast<int>(i % 2) == f) continue;
       const Prediction p = predict_file(*models[f], paths[i]);
       // The default fit: every window of a held-out song, with the song's label.
-      for (const SegmentPrediction& seg : p.segments)
+      ScoredSong song{truth[i], {}};
+      for (const SegmentPrediction& seg : p.segments) {
         held_out.push_back(ScoredSong{truth[i], {seg.probs}});
+        song.segments.push_back(seg.probs);
+      }
+      if (song.segments.size() > 1) held_out_long.push_back(song);
     }
   }
   const double expected_t = fit_temperature(held_out);
+  // The song temperature: fitted on the long songs' means at the segment temperature.
+  std::vector<ScoredSong> long_means;
+  for (const ScoredSong& s : held_out_long)
+    long_means.push_back(ScoredSong{s.truth, {song_probabilities(s, expected_t)}});
+  const double expected_song_t = fit_temperature(long_means);
 
   test::RunResult r =
       run_genrec({"--threads", "1", "calibrate", dir + "/fold0.genrec", dir + "/fold1.genrec",
@@ -74,9 +84,21 @@ TEST(Calibrate, FoldModelsScoreTheirHeldOutSongsAndTheFitReachesTheModel) {
   EXPECT_EQ(j.at("held_out_scorings"), 12);
   EXPECT_EQ(held_out.size(), 18u);  // 6 songs of two windows, 6 of one
   EXPECT_NEAR(j.at("temperature").get<double>(), expected_t, 1e-9);
+  EXPECT_NEAR(j.at("song_temperature").get<double>(), expected_song_t, 1e-9);
+  EXPECT_GT(std::abs(expected_song_t - 1.0), 0.05);  // else the checks below could not fail
 
   const GenreModel cal = GenreModel::load(dir + "/cal.genrec");
   EXPECT_NEAR(cal.temperature(), expected_t, 1e-9);
+  EXPECT_NEAR(cal.song_temperature(), expected_song_t, 1e-9);
+  // predict tempers a long song's mean of (tempered) segments with the song temperature.
+  const Prediction long_song = predict_file(cal, paths[0]);
+  ASSERT_EQ(long_song.segments.size(), 2u);
+  std::vector<float> mean(genres.size(), 0.0f);
+  for (const SegmentPrediction& seg : long_song.segments)
+    for (std::size_t k = 0; k < mean.size(); ++k) mean[k] += seg.probs[k] / 2;
+  apply_temperature(mean, expected_song_t);
+  for (std::size_t k = 0; k < mean.size(); ++k)
+    EXPECT_NEAR(long_song.probs[k], mean[k], 1e-5) << k;
   EXPECT_EQ(cal.uncertain_below(), j.at("uncertain_below").get<double>());
   test::RunResult info = run_genrec({"info", "--model", dir + "/cal.genrec"});
   EXPECT_NE(info.out.find("cross-valid.  2 folds"), std::string::npos) << info.out;

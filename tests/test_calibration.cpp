@@ -33,6 +33,12 @@ TEST(Calibration, SongProbabilitiesAverageTemperedSegments) {
   EXPECT_NEAR(song_probabilities(s, 1.0)[1], 0.65, 1e-6);
   // T = 0.5: segment 2 becomes 0.64/(0.04+0.64) = 0.941176..., segment 1 stays 0.5.
   EXPECT_NEAR(song_probabilities(s, 0.5)[1], (0.5 + 0.64 / 0.68) / 2, 1e-6);
+  // The song temperature tempers the mean of a song of several segments: (0.35, 0.65) at 0.5
+  // -> 0.65^2 / (0.35^2 + 0.65^2).
+  EXPECT_NEAR(song_probabilities(s, 1.0, 0.5)[1], 0.4225 / (0.1225 + 0.4225), 1e-6);
+  // ... and leaves a one-segment song as it is.
+  const ScoredSong one{0, {{0.2f, 0.8f}}};
+  EXPECT_NEAR(song_probabilities(one, 1.0, 0.5)[1], 0.8, 1e-6);
 }
 
 TEST(Calibration, ExpectedCalibrationErrorHandComputed) {

@@ -353,6 +353,8 @@ TEST(RunConfig, BadValuesAreRejectedWithTheirNames) {
   expect_bad("[model]\npooling = \"median\"\n", "pooling");
   expect_bad("[optimizer]\nlr = 1\n", "unknown table [optimizer]");
   expect_bad("[features]\nn_mels = 0\n", "n_mels");
+  expect_bad("[features]\npad = \"mirror\"\n", "pad");
+  expect_bad("[train]\ncrops_per_segment = -1\n", "crops_per_segment must be >= 0");
 }
 
 TEST(RunConfig, FeatureConfigJsonRoundTrip) {

@@ -233,6 +233,41 @@ TEST(BatchLoader, EveryWindowOncePerEpochInBatchesOfTheRequestedSize) {
   for (const auto& [song, n] : seen) EXPECT_EQ(n, 2) << "song " << song;
 }
 
+// crops_per_segment: a song of 3 whole segments (9.5 s) gets crops_per_song + 2 more per
+// segment after its first, a 3 s and a 2 s song (one window each) crops_per_song only:
+// 3 + 2 * 2 = 7, 3 and 3 windows, 13 in the epoch, counted before the loader plans them.
+TEST(BatchLoader, LongSongsGetCropsPerSegment) {
+  const fs::path dir = test::scratch_dir("train_parts_crops_per_segment");
+  const double seconds[] = {9.5, 3.0, 2.0};
+  for (int g = 0; g < 3; ++g) {
+    const fs::path genre = dir / "songs" / std::string(1, static_cast<char>('a' + g));
+    fs::create_directories(genre);
+    write_wav((genre / "song.wav").string(), test::tone(300.0 * (g + 1), seconds[g], 22050, 0.3),
+              22050);
+  }
+  const Dataset data = scan_dataset((dir / "songs").string());
+  const FeatureCache cache = FeatureCache::build(data, FeatureConfig{}, (dir / "cache").string(), 1);
+  LoaderOptions o;
+  o.augment_enabled = false;
+  o.crops_per_song = 3;
+  o.crops_per_segment = 2;
+  o.batch_size = 13;
+  const std::vector<int> songs = all_songs(cache);
+  ASSERT_EQ(songs.size(), 3u);
+  EXPECT_EQ(BatchLoader::count_windows(cache, songs, o), 13u);
+  BatchLoader loader(cache, songs, o, 42);
+  EXPECT_EQ(loader.n_windows(), 13u);
+  std::map<std::int64_t, int> per_label;
+  TrainBatch b;
+  while (loader.next(b))
+    for (std::int64_t y : b.y) ++per_label[y];
+  EXPECT_EQ(per_label[0], 7);  // genre a: the 9.5 s song
+  EXPECT_EQ(per_label[1], 3);
+  EXPECT_EQ(per_label[2], 3);
+  o.crops_per_segment = 0;  // every song alike
+  EXPECT_EQ(BatchLoader::count_windows(cache, songs, o), 9u);
+}
+
 bool same_batches(const std::vector<TrainBatch>& a, const std::vector<TrainBatch>& b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i)

@@ -43,13 +43,14 @@ void print_text(std::ostream& out, const FoldCalibration& c) {
   print_row(out, c.mean);
   char buf[512];
   std::snprintf(buf, sizeof(buf),
-                "temperature %.3f (fitted on the %s of %zu held-out song scorings); uncertain "
-                "below %.3f confidence\n"
+                "temperature %.3f (fitted on the %s of %zu held-out song scorings), %.3f for "
+                "the mean of a longer song; uncertain below %.3f confidence\n"
                 "calibration error (10 bins, pooled over folds; after: each fold at the "
                 "temperature of the others):\n"
                 "  all songs %.3f -> %.3f, one-segment songs %.3f -> %.3f, longer songs %.3f -> "
                 "%.3f\n",
-                c.temperature, c.fit_on.c_str(), c.n_scored, c.uncertain_below, c.ece_songs_before,
+                c.temperature, c.fit_on.c_str(), c.n_scored, c.song_temperature, c.uncertain_below,
+                c.ece_songs_before,
                 c.ece_songs_after, c.ece_short_before, c.ece_short_after, c.ece_long_before,
                 c.ece_long_after);
   out << buf;
@@ -79,8 +80,8 @@ void run_calibrate(const CalibrateCommandOptions& o, const GlobalOptions& g) {
   if (target) {
     target->set_calibration(j);
     target->save(o.out);
-    spdlog::info("wrote {} (temperature {:.3f}, uncertain below {:.3f})", o.out, c.temperature,
-                 c.uncertain_below);
+    spdlog::info("wrote {} (temperatures {:.3f} and {:.3f} for long songs, uncertain below {:.3f})",
+                 o.out, c.temperature, c.song_temperature, c.uncertain_below);
   }
 }
 

@@ -4,12 +4,26 @@
 #include "data/beta_sampler.h"
 
 namespace genrec {
+namespace {
+
+// A song's random windows per epoch: crops_per_song, plus crops_per_segment for each whole
+// segment after the first.
+std::size_t crops_of(const SongFeatures& song, const FeatureConfig& config,
+                     const LoaderOptions& options) {
+  const std::size_t segments = song.n_samples / config.segment_samples();
+  const std::size_t extra = segments > 1 ? segments - 1 : 0;
+  return static_cast<std::size_t>(options.crops_per_song) +
+         static_cast<std::size_t>(options.crops_per_segment) * extra;
+}
+
+}  // namespace
 
 BatchLoader::BatchLoader(const FeatureCache& cache, const std::vector<int>& songs,
                          const LoaderOptions& options, std::uint64_t seed)
     : cache_(cache), options_(options), seed_(seed) {
-  if (options.batch_size < 1 || options.crops_per_song < 1)
-    throw Error("loader", "options", "batch_size and crops_per_song must be >= 1");
+  if (options.batch_size < 1 || options.crops_per_song < 1 || options.crops_per_segment < 0)
+    throw Error("loader", "options",
+                "batch_size and crops_per_song must be >= 1, crops_per_segment >= 0");
   if (options.n_shards < 1 || options.shard < 0 || options.shard >= options.n_shards ||
       options.batch_size % options.n_shards != 0)
     throw Error("loader", "options",
@@ -20,7 +34,7 @@ BatchLoader::BatchLoader(const FeatureCache& cache, const std::vector<int>& song
     const SongFeatures* f = cache.find(s);
     if (!f) continue;
     const std::size_t max_offset = max_frame_offset(*f, cache.config());
-    for (int c = 0; c < options.crops_per_song; ++c)
+    for (std::size_t c = crops_of(*f, cache.config(), options); c > 0; --c)
       plan_.push_back({f, static_cast<std::size_t>(uniform_index(rng, max_offset + 1))});
   }
   if (plan_.empty()) throw Error("loader", "training set", "no songs with features");
@@ -41,6 +55,14 @@ std::size_t BatchLoader::count_batches(std::size_t n_windows, int batch_size, in
   // A last batch of a single window gives batch norm a degenerate batch: drop that window.
   if (n_windows > bs && n_windows % bs == 1) --n_windows;
   return (n_windows + bs - 1) / bs;
+}
+
+std::size_t BatchLoader::count_windows(const FeatureCache& cache, const std::vector<int>& songs,
+                                       const LoaderOptions& options) {
+  std::size_t n = 0;
+  for (int s : songs)
+    if (const SongFeatures* f = cache.find(s)) n += crops_of(*f, cache.config(), options);
+  return n;
 }
 
 BatchLoader::~BatchLoader() {

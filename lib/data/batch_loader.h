@@ -18,7 +18,10 @@ namespace genrec {
 
 struct LoaderOptions {
   int batch_size = 32;
-  int crops_per_song = 8;  // random windows per song per epoch
+  int crops_per_song = 8;  // random windows per song per epoch ...
+  // ... plus this many for each whole segment of the song after its first, so that a long
+  // song is sampled more than a one-window excerpt (0: every song alike).
+  int crops_per_segment = 0;
   AugmentOptions augment;  // applied to every window
   bool augment_enabled = true;
   std::vector<float> fill;  // per-band mask fill value (the normalisation mean)
@@ -58,6 +61,9 @@ class BatchLoader {
   // Batches in an epoch of n_windows windows (a last batch of one window is dropped), over
   // n_shards ranks (n_windows trimmed to a multiple of n_shards first).
   static std::size_t count_batches(std::size_t n_windows, int batch_size, int n_shards = 1);
+  // Windows of one epoch over `songs` (those in the cache), before trimming to whole batches.
+  static std::size_t count_windows(const FeatureCache& cache, const std::vector<int>& songs,
+                                   const LoaderOptions& options);
   std::size_t n_batches() const { return n_batches_; }
   std::size_t n_windows() const { return plan_.size(); }  // of the whole epoch, every shard
   // Moves the next batch into `batch`; false after the last one. Rethrows a producer error.

@@ -20,6 +20,7 @@ EvalResult evaluate(const GenreModel& model, const Dataset& data, const std::vec
   const SeenSongs seen = read_seen_songs(model.info().training);
   r.seen_recorded = seen.recorded;
   r.include_seen = options.include_seen;
+  r.song_temperature = model.song_temperature();
   std::map<std::string, int> model_index;
   for (std::size_t i = 0; i < labels.size(); ++i) model_index[labels[i]] = static_cast<int>(i);
 
@@ -69,7 +70,7 @@ EvalResult evaluate(const GenreModel& model, const Dataset& data, const std::vec
 double songs_calibration_error(const EvalResult& r) {
   std::vector<double> confidence;
   std::vector<bool> correct;
-  top_answers(r.scored, 1.0, confidence, correct);
+  top_answers(r.scored, 1.0, confidence, correct, r.song_temperature);
   return expected_calibration_error(confidence, correct);
 }
 

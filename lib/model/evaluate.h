@@ -31,6 +31,7 @@ struct EvalResult {
   std::vector<ScoredSong> scored{};      // the scored songs' segment probabilities
   std::vector<int> scored_index{};       // their indices in the dataset
   std::vector<bool> scored_uncertain{};  // their answers were marked uncertain
+  double song_temperature = 1.0;         // the model's (applied to songs of several segments)
 };
 
 // Classifies data.songs[indices] with `threads` workers. Dataset labels are matched to the
@@ -41,7 +42,7 @@ EvalResult evaluate(const GenreModel& model, const Dataset& data, const std::vec
                     const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 // Expected calibration error (10 equal-width bins) of the scored songs' answers, at the
-// model's own temperature (the mean of segment probabilities, as reported).
+// model's own temperatures (the mean of segment probabilities, as reported).
 double songs_calibration_error(const EvalResult& r);
 
 // The one line that says which songs were left out or included and why ("" when none).

@@ -26,18 +26,28 @@ std::vector<ScoredSong> of_length(const std::vector<ScoredSong>& songs, bool one
   return out;
 }
 
-// Confidence and correctness of songs' answers at temperature T, optionally one-segment only.
-void answers(const std::vector<ScoredSong>& songs, double t, bool short_only,
+// A calibration's two temperatures: of the segments, and of a long song's mean.
+struct Temperatures {
+  double segment = 1;
+  double song = 1;
+};
+
+// Confidence and correctness of songs' answers at temperatures t, optionally one-segment only.
+void answers(const std::vector<ScoredSong>& songs, Temperatures t, bool short_only,
              std::vector<double>& confidence, std::vector<bool>& correct) {
-  top_answers(short_only ? of_length(songs, true) : songs, t, confidence, correct);
+  top_answers(short_only ? of_length(songs, true) : songs, t.segment, confidence, correct, t.song);
 }
 
-double ece_at(const std::vector<ScoredSong>& songs, double t, bool short_only) {
+double ece_at(const std::vector<ScoredSong>& songs, Temperatures t, bool short_only) {
   std::vector<double> confidence;
   std::vector<bool> correct;
   answers(songs, t, short_only, confidence, correct);
   return expected_calibration_error(confidence, correct);
 }
+
+// Both temperatures fitted on `songs`: the segments' (fit_on), then the long songs' on their
+// means at that temperature (each long song as a one-segment song of its mean).
+Temperatures fit_temperatures(const std::vector<ScoredSong>& songs, const std::string& fit_on);
 
 // What the temperature is fitted on: the songs, or each song's segments as one-segment songs.
 std::vector<ScoredSong> fit_items(const std::vector<ScoredSong>& songs, const std::string& fit_on) {
@@ -47,6 +57,16 @@ std::vector<ScoredSong> fit_items(const std::vector<ScoredSong>& songs, const st
   for (const ScoredSong& s : songs)
     for (const std::vector<float>& seg : s.segments) windows.push_back(ScoredSong{s.truth, {seg}});
   return windows;
+}
+
+Temperatures fit_temperatures(const std::vector<ScoredSong>& songs, const std::string& fit_on) {
+  Temperatures t;
+  t.segment = fit_temperature(fit_items(songs, fit_on));
+  std::vector<ScoredSong> means;
+  for (const ScoredSong& s : of_length(songs, false))
+    means.push_back(ScoredSong{s.truth, {song_probabilities(s, t.segment)}});
+  t.song = fit_temperature(means);
+  return t;
 }
 
 // Models holding out the same songs merged into one: their segment probabilities averaged.
@@ -83,7 +103,7 @@ std::vector<Scored> as_ensembles(std::vector<Scored> scored,
   return out;
 }
 
-FoldFigures figures_of(const Scored& s, double t_others) {
+FoldFigures figures_of(const Scored& s, Temperatures t_others) {
   FoldFigures f;
   f.model = s.model;
   std::size_t long_right = 0, short_right = 0;
@@ -101,9 +121,9 @@ FoldFigures figures_of(const Scored& s, double t_others) {
   f.long_song_accuracy = frac(long_right, f.n_long);
   f.short_window_accuracy = frac(short_right, f.n_short);
   f.macro_f1 = compute_metrics(s.result.songs).macro_f1;
-  f.ece_short_before = ece_at(s.result.scored, 1.0, true);
+  f.ece_short_before = ece_at(s.result.scored, {}, true);
   f.ece_short_after = ece_at(s.result.scored, t_others, true);
-  f.temperature_others = t_others;
+  f.temperature_others = t_others.segment;
   return f;
 }
 
@@ -153,16 +173,18 @@ FoldCalibration calibrate_on_folds(const std::vector<std::string>& fold_models, 
     pooled.insert(pooled.end(), s.result.scored.begin(), s.result.scored.end());
   c.n_scored = pooled.size();
   c.fit_on = options.fit_on;
-  c.temperature = fit_temperature(fit_items(pooled, options.fit_on));
+  const Temperatures fitted = fit_temperatures(pooled, options.fit_on);
+  c.temperature = fitted.segment;
+  c.song_temperature = fitted.song;
   std::vector<double> confidence;
   std::vector<bool> correct;
-  answers(pooled, c.temperature, false, confidence, correct);
+  answers(pooled, fitted, false, confidence, correct);
   c.uncertain_below = choose_uncertain_threshold(confidence, correct);
-  c.ece_songs_before = ece_at(pooled, 1.0, false);
+  c.ece_songs_before = ece_at(pooled, {}, false);
 
   // Each fold at a temperature fitted without it (nor any model holding out its songs).
   std::vector<ScoredSong> after_pool;  // every fold's songs, tempered by its others' temperature
-  std::vector<double> after_t;
+  std::vector<Temperatures> after_t;
   for (std::size_t i = 0; i < scored.size(); ++i) {
     std::vector<ScoredSong> others;
     for (std::size_t j = 0; j < scored.size(); ++j) {
@@ -171,7 +193,7 @@ FoldCalibration calibrate_on_folds(const std::vector<std::string>& fold_models, 
       if (j != i && disjoint)
         others.insert(others.end(), scored[j].result.scored.begin(), scored[j].result.scored.end());
     }
-    const double t = others.empty() ? 1.0 : fit_temperature(fit_items(others, options.fit_on));
+    const Temperatures t = others.empty() ? Temperatures{} : fit_temperatures(others, options.fit_on);
     c.folds.push_back(figures_of(scored[i], t));
     for (const ScoredSong& song : scored[i].result.scored) {
       after_pool.push_back(song);
@@ -192,8 +214,8 @@ FoldCalibration calibrate_on_folds(const std::vector<std::string>& fold_models, 
   c.ece_songs_after = pooled_after(0);
   c.ece_short_after = pooled_after(1);
   c.ece_long_after = pooled_after(2);
-  c.ece_short_before = ece_at(of_length(pooled, true), 1.0, false);
-  c.ece_long_before = ece_at(of_length(pooled, false), 1.0, false);
+  c.ece_short_before = ece_at(of_length(pooled, true), {}, false);
+  c.ece_long_before = ece_at(of_length(pooled, false), {}, false);
 
   const double n = static_cast<double>(c.folds.size());
   c.mean.model = "mean of " + std::to_string(c.folds.size()) + " folds";
@@ -215,9 +237,11 @@ nlohmann::json fold_calibration_json(const FoldCalibration& c) {
   nlohmann::json folds = nlohmann::json::array();
   for (const FoldFigures& f : c.folds) folds.push_back(figures_json(f));
   return {{"method",
-           "temperature scaling of the segment probabilities, fitted by likelihood on "
-           "the held-out songs of cross-validation folds"},
+           "temperature scaling of the segment probabilities, then of the mean of a song of "
+           "several segments, each fitted by likelihood on the held-out songs of "
+           "cross-validation folds"},
           {"temperature", c.temperature},
+          {"song_temperature", c.song_temperature},
           {"uncertain_below", c.uncertain_below},
           {"held_out_scorings", c.n_scored},
           {"ece_songs_before", c.ece_songs_before},

@@ -23,14 +23,15 @@ struct FoldFigures {
   double macro_f1 = 0;               // over all held-out songs (songs with support only)
   double ece_short_before = 0;       // calibration error (10 bins) of the one-segment songs, T = 1
   double ece_short_after = 0;        // ... at the temperature fitted on the other folds
-  double temperature_others = 1;     // that temperature
+  double temperature_others = 1;     // that (segment) temperature
 };
 
 struct FoldCalibration {
   std::vector<std::string> labels;
   std::vector<FoldFigures> folds;
   FoldFigures mean;             // the mean of each figure over the folds
-  double temperature = 1;       // fitted on every held-out song of every fold
+  double temperature = 1;       // fitted on every held-out song of every fold ...
+  double song_temperature = 1;  // ... and the second, of long songs' means, after it
   double uncertain_below = 0;   // chosen on the same songs at that temperature
   std::size_t n_scored = 0;     // held-out song scorings pooled (a song held out by several
                                 // models, e.g. one per seed, counts once per model)

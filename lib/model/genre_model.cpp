@@ -60,12 +60,13 @@ GenreModel::GenreModel(ModelInfo info, TensorList tensors)
 }
 
 void GenreModel::set_calibration(nlohmann::json calibration) {
-  double t = 1.0, below = 0.0;
+  double t = 1.0, below = 0.0, t_song = 1.0;
   if (!calibration.is_null()) {
     if (!calibration.is_object()) throw Error("model", "calibration", "is not an object");
     t = calibration.at("temperature").get<double>();
+    t_song = calibration.value("song_temperature", 1.0);
     below = calibration.at("uncertain_below").get<double>();
-    if (!std::isfinite(t) || t <= 0)
+    if (!std::isfinite(t) || t <= 0 || !std::isfinite(t_song) || t_song <= 0)
       throw Error("model", "calibration", "temperature must be a positive number");
     if (!(below >= 0 && below <= 1))
       throw Error("model", "calibration", "uncertain_below must be in [0, 1]");
@@ -73,6 +74,7 @@ void GenreModel::set_calibration(nlohmann::json calibration) {
   info_.calibration = std::move(calibration);
   temperature_ = t;
   uncertain_below_ = below;
+  song_temperature_ = t_song;
 }
 
 GenreModel GenreModel::load(const std::string& path) {

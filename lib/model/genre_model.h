@@ -25,7 +25,8 @@ struct ModelInfo {
   FeatureConfig features;
   nlohmann::json arch;      // architecture configuration ([model] table of the config)
   nlohmann::json training;  // dataset, split spec + seed, train config, metrics, date, command
-  // Post-hoc calibration (`genrec calibrate`): {"temperature", "uncertain_below", and the
+  // Post-hoc calibration (`genrec calibrate`): {"temperature", "song_temperature" (optional),
+  // "uncertain_below", and the
   // cross-validation figures it was fitted on}; null for an uncalibrated model (T = 1, never
   // uncertain).
   nlohmann::json calibration;
@@ -58,6 +59,9 @@ class GenreModel {
   // an answer is uncertain (0 when uncalibrated).
   double temperature() const { return temperature_; }
   double uncertain_below() const { return uncertain_below_; }
+  // The second temperature, of the song-level mean of a song of several segments
+  // (report/calibration.h temper_song); 1 when uncalibrated or absent.
+  double song_temperature() const { return song_temperature_; }
 
   // logmel: `batch` contiguous [n_mels][frames_per_segment] dB matrices; returns
   // [batch][n_labels] softmax probabilities (of logits / temperature()), the segments spread over
@@ -79,6 +83,7 @@ class GenreModel {
   std::string source_path_;  // the file it was loaded from, if any
   double temperature_ = 1.0;
   double uncertain_below_ = 0.0;
+  double song_temperature_ = 1.0;
 };
 
 }  // namespace genrec

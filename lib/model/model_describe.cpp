@@ -38,7 +38,10 @@ void write_calibration(const Line& line, const nlohmann::json& c) {
     line("calibration", "none (the network's own confidences; no answer is marked uncertain)");
     return;
   }
-  line("calibration", "temperature " + fixed3(c, "temperature") + ", uncertain below " +
+  const std::string song_t =
+      c.contains("song_temperature") ? " (long songs' means: " + fixed3(c, "song_temperature") + ")"
+                                     : "";
+  line("calibration", "temperature " + fixed3(c, "temperature") + song_t + ", uncertain below " +
                           percent(c, "uncertain_below") + " confidence; calibration error " +
                           fixed3(c, "ece_songs_before") + " before, " +
                           fixed3(c, "ece_songs_after") + " after (10 bins, " +

@@ -11,6 +11,7 @@
 #include "audio/mel.h"
 #include "audio/segmenter.h"
 #include "model/genre_model.h"
+#include "report/calibration.h"
 
 namespace genrec {
 namespace {
@@ -81,6 +82,7 @@ Prediction predict_source(const GenreModel& model, AudioSource& source,
   for (const SegmentPrediction& s : out.segments)
     for (std::size_t k = 0; k < out.probs.size(); ++k) out.probs[k] += s.probs[k];
   for (float& v : out.probs) v /= static_cast<float>(out.segments.size());
+  temper_song(out.probs, out.segments.size(), model.song_temperature());
   out.uncertain = out.probs[static_cast<std::size_t>(argmax(out.probs))] < model.uncertain_below();
   return out;
 }

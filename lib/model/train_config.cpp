@@ -37,6 +37,7 @@ nlohmann::json TrainOptions::to_json() const {
                         {"min_lr_ratio", min_lr_ratio},
                         {"label_smoothing", label_smoothing},
                         {"crops_per_song", crops_per_song},
+                        {"crops_per_segment", crops_per_segment},
                         {"freq_masks", augment.freq_masks},
                         {"freq_mask_max", augment.freq_mask_max},
                         {"time_masks", augment.time_masks},
@@ -66,6 +67,7 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   read_key(j, "min_lr_ratio", t.min_lr_ratio, used);
   read_key(j, "label_smoothing", t.label_smoothing, used);
   read_key(j, "crops_per_song", t.crops_per_song, used);
+  read_key(j, "crops_per_segment", t.crops_per_segment, used);
   read_key(j, "freq_masks", t.augment.freq_masks, used);
   read_key(j, "freq_mask_max", t.augment.freq_mask_max, used);
   read_key(j, "time_masks", t.augment.time_masks, used);
@@ -96,6 +98,7 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   if (t.min_lr_ratio < 0 || t.min_lr_ratio > 1) fail("min_lr_ratio must be in [0, 1]");
   if (t.label_smoothing < 0 || t.label_smoothing >= 1) fail("label_smoothing must be in [0, 1)");
   if (t.crops_per_song < 1) fail("crops_per_song must be >= 1");
+  if (t.crops_per_segment < 0) fail("crops_per_segment must be >= 0");
   if (t.augment.freq_masks < 0 || t.augment.time_masks < 0 || t.augment.freq_mask_max < 0 ||
       t.augment.time_mask_max < 0 || t.augment.gain_db < 0)
     fail("mask counts, mask widths and gain_db must be >= 0");
@@ -158,6 +161,7 @@ LoaderOptions loader_options(const TrainOptions& options, double top_db, std::ve
   lo.top_db = top_db;
   lo.batch_size = options.batch_size;
   lo.crops_per_song = options.crops_per_song;
+  lo.crops_per_segment = options.crops_per_segment;
   lo.augment = options.augment;
   lo.fill = std::move(fill);
   lo.mixup_alpha = options.mixup_alpha;

@@ -20,7 +20,12 @@ void apply_temperature(std::vector<float>& p, double temperature) {
   for (std::size_t k = 0; k < p.size(); ++k) p[k] = static_cast<float>(l[k] / sum);
 }
 
-std::vector<float> song_probabilities(const ScoredSong& song, double temperature) {
+void temper_song(std::vector<float>& song_probs, std::size_t n_segments, double song_temperature) {
+  if (n_segments > 1) apply_temperature(song_probs, song_temperature);
+}
+
+std::vector<float> song_probabilities(const ScoredSong& song, double temperature,
+                                      double song_temperature) {
   std::vector<float> mean;
   for (const std::vector<float>& s : song.segments) {
     std::vector<float> t = s;
@@ -29,13 +34,15 @@ std::vector<float> song_probabilities(const ScoredSong& song, double temperature
     for (std::size_t k = 0; k < t.size(); ++k) mean[k] += t[k];
   }
   for (float& v : mean) v /= static_cast<float>(song.segments.size());
+  temper_song(mean, song.segments.size(), song_temperature);
   return mean;
 }
 
 void top_answers(const std::vector<ScoredSong>& songs, double temperature,
-                 std::vector<double>& confidence, std::vector<bool>& correct) {
+                 std::vector<double>& confidence, std::vector<bool>& correct,
+                 double song_temperature) {
   for (const ScoredSong& s : songs) {
-    const std::vector<float> p = song_probabilities(s, temperature);
+    const std::vector<float> p = song_probabilities(s, temperature, song_temperature);
     const auto top = static_cast<std::size_t>(std::max_element(p.begin(), p.end()) - p.begin());
     confidence.push_back(p[top]);
     correct.push_back(static_cast<int>(top) == s.truth);

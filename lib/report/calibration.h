@@ -19,13 +19,23 @@ struct ScoredSong {
 // p^(1/T) renormalised, in place (T = 1 leaves p as it is). p must be probabilities (> 0 sum).
 void apply_temperature(std::vector<float>& p, double temperature);
 
-// The song's probabilities at temperature T: the mean over segments of each segment's
-// tempered probabilities (what `genrec predict` reports for a calibrated model).
-std::vector<float> song_probabilities(const ScoredSong& song, double temperature);
+// The second, song-level step: a song of several segments has the mean of its (tempered)
+// segment probabilities tempered again by `song_temperature`; a one-segment song is left as
+// it is (its mean is its one window). The mean of several windows is flatter than the windows
+// are, so long input needs its own temperature.
+void temper_song(std::vector<float>& song_probs, std::size_t n_segments, double song_temperature);
 
-// Appends each song's top probability at temperature T and whether its top genre is the truth.
+// The song's probabilities at temperature T: the mean over segments of each segment's
+// tempered probabilities, then temper_song with song_temperature (what `genrec predict`
+// reports for a calibrated model).
+std::vector<float> song_probabilities(const ScoredSong& song, double temperature,
+                                      double song_temperature = 1.0);
+
+// Appends each song's top probability at temperatures T and song_temperature and whether its
+// top genre is the truth.
 void top_answers(const std::vector<ScoredSong>& songs, double temperature,
-                 std::vector<double>& confidence, std::vector<bool>& correct);
+                 std::vector<double>& confidence, std::vector<bool>& correct,
+                 double song_temperature = 1.0);
 
 // Mean negative log-likelihood of the true labels at temperature T (probabilities clamped at
 // 1e-12 from below).

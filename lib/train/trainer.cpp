@@ -155,7 +155,8 @@ TrainResult train_model(const TrainRequest& req, const TrainCallbacks& callbacks
                  req.launch.master_addr, req.launch.master_port);
   const TrainingData data = prepare_training_data(req, config, threads, comm);
   const std::int64_t batches_per_epoch = static_cast<std::int64_t>(BatchLoader::count_batches(
-      data.train.size() * opt.crops_per_song, opt.batch_size, comm.world_size()));
+      BatchLoader::count_windows(data.cache, data.train, loader_options(opt, 0.0, {})),
+      opt.batch_size, comm.world_size()));
 
   TrainState state;
   state.fingerprint = {{"config", config.to_json()},
