@@ -97,8 +97,7 @@ TEST(Calibrate, FoldModelsScoreTheirHeldOutSongsAndTheFitReachesTheModel) {
   for (const SegmentPrediction& seg : long_song.segments)
     for (std::size_t k = 0; k < mean.size(); ++k) mean[k] += seg.probs[k] / 2;
   apply_temperature(mean, expected_song_t);
-  for (std::size_t k = 0; k < mean.size(); ++k)
-    EXPECT_NEAR(long_song.probs[k], mean[k], 1e-5) << k;
+  for (std::size_t k = 0; k < mean.size(); ++k) EXPECT_NEAR(long_song.probs[k], mean[k], 1e-5) << k;
   EXPECT_EQ(cal.uncertain_below(), j.at("uncertain_below").get<double>());
   test::RunResult info = run_genrec({"info", "--model", dir + "/cal.genrec"});
   EXPECT_NE(info.out.find("cross-valid.  2 folds"), std::string::npos) << info.out;

@@ -246,7 +246,8 @@ TEST(BatchLoader, LongSongsGetCropsPerSegment) {
               22050);
   }
   const Dataset data = scan_dataset((dir / "songs").string());
-  const FeatureCache cache = FeatureCache::build(data, FeatureConfig{}, (dir / "cache").string(), 1);
+  const FeatureCache cache =
+      FeatureCache::build(data, FeatureConfig{}, (dir / "cache").string(), 1);
   LoaderOptions o;
   o.augment_enabled = false;
   o.crops_per_song = 3;

@@ -50,9 +50,8 @@ void print_text(std::ostream& out, const FoldCalibration& c) {
                 "  all songs %.3f -> %.3f, one-segment songs %.3f -> %.3f, longer songs %.3f -> "
                 "%.3f\n",
                 c.temperature, c.fit_on.c_str(), c.n_scored, c.song_temperature, c.uncertain_below,
-                c.ece_songs_before,
-                c.ece_songs_after, c.ece_short_before, c.ece_short_after, c.ece_long_before,
-                c.ece_long_after);
+                c.ece_songs_before, c.ece_songs_after, c.ece_short_before, c.ece_short_after,
+                c.ece_long_before, c.ece_long_after);
   out << buf;
 }
 

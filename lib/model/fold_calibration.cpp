@@ -193,7 +193,8 @@ FoldCalibration calibrate_on_folds(const std::vector<std::string>& fold_models, 
       if (j != i && disjoint)
         others.insert(others.end(), scored[j].result.scored.begin(), scored[j].result.scored.end());
     }
-    const Temperatures t = others.empty() ? Temperatures{} : fit_temperatures(others, options.fit_on);
+    const Temperatures t =
+        others.empty() ? Temperatures{} : fit_temperatures(others, options.fit_on);
     c.folds.push_back(figures_of(scored[i], t));
     for (const ScoredSong& song : scored[i].result.scored) {
       after_pool.push_back(song);

@@ -38,9 +38,9 @@ void write_calibration(const Line& line, const nlohmann::json& c) {
     line("calibration", "none (the network's own confidences; no answer is marked uncertain)");
     return;
   }
-  const std::string song_t =
-      c.contains("song_temperature") ? " (long songs' means: " + fixed3(c, "song_temperature") + ")"
-                                     : "";
+  const std::string song_t = c.contains("song_temperature")
+                                 ? " (long songs' means: " + fixed3(c, "song_temperature") + ")"
+                                 : "";
   line("calibration", "temperature " + fixed3(c, "temperature") + song_t + ", uncertain below " +
                           percent(c, "uncertain_below") + " confidence; calibration error " +
                           fixed3(c, "ece_songs_before") + " before, " +

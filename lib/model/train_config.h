@@ -19,12 +19,12 @@ struct TrainOptions {
   double warmup_epochs = 2;    // linear warm-up, then cosine decay
   double min_lr_ratio = 0.02;  // the cosine ends at lr * min_lr_ratio
   double label_smoothing = 0.1;
-  int crops_per_song = 16;   // random windows per training song per epoch ...
+  int crops_per_song = 16;    // random windows per training song per epoch ...
   int crops_per_segment = 0;  // ... plus this many per whole segment after a song's first
-  AugmentOptions augment;    // SpecAugment masks, random gain, band limiting, mel shift
-  double mixup_alpha = 0.0;  // mixup within batches (0: off)
-  double ema_decay = 0.99;   // exponential moving average of the weights (0: off)
-  int patience = 10;         // epochs without validation improvement before stopping (0: off)
+  AugmentOptions augment;     // SpecAugment masks, random gain, band limiting, mel shift
+  double mixup_alpha = 0.0;   // mixup within batches (0: off)
+  double ema_decay = 0.99;    // exponential moving average of the weights (0: off)
+  int patience = 10;          // epochs without validation improvement before stopping (0: off)
   int eval_batch_size = 64;
 
   nlohmann::json to_json() const;
