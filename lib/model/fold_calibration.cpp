@@ -45,10 +45,6 @@ double ece_at(const std::vector<ScoredSong>& songs, Temperatures t, bool short_o
   return expected_calibration_error(confidence, correct);
 }
 
-// Both temperatures fitted on `songs`: the segments' (fit_on), then the long songs' on their
-// means at that temperature (each long song as a one-segment song of its mean).
-Temperatures fit_temperatures(const std::vector<ScoredSong>& songs, const std::string& fit_on);
-
 // What the temperature is fitted on: the songs, or each song's segments as one-segment songs.
 std::vector<ScoredSong> fit_items(const std::vector<ScoredSong>& songs, const std::string& fit_on) {
   if (fit_on == "songs") return songs;
@@ -59,6 +55,8 @@ std::vector<ScoredSong> fit_items(const std::vector<ScoredSong>& songs, const st
   return windows;
 }
 
+// Both temperatures fitted on `songs`: the segments' (fit_on), then the long songs' on their
+// means at that temperature (each long song as a one-segment song of its mean).
 Temperatures fit_temperatures(const std::vector<ScoredSong>& songs, const std::string& fit_on) {
   Temperatures t;
   t.segment = fit_temperature(fit_items(songs, fit_on));
