@@ -407,6 +407,12 @@ TEST(ModelFile, CalibrationTravelsAndTempersTheProbabilities) {
   EXPECT_THROW(model.set_calibration({{"temperature", 1.0}, {"uncertain_below", 1.5}}), Error);
   EXPECT_THROW(model.set_calibration({{"temperature", std::nan("")}, {"uncertain_below", 0.1}}),
                Error);
+  EXPECT_THROW(model.set_calibration(
+                   {{"temperature", 1.0}, {"song_temperature", -1.0}, {"uncertain_below", 0.1}}),
+               Error);
+  model.set_calibration(
+      {{"temperature", 1.0}, {"song_temperature", 0.5}, {"uncertain_below", 0.1}});
+  EXPECT_EQ(model.song_temperature(), 0.5);
 }
 
 }  // namespace
