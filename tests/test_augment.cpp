@@ -190,11 +190,64 @@ TEST(Augment, EqualisationIsASmoothPerBandOffset) {
   EXPECT_LE(largest, 4.0 + 1e-4);
 }
 
+// A codec's or a tape's noise: power added at one level per window, 40-80 dB below its max.
+TEST(Augment, NoiseFloorAddsPowerAtOneLevelPerWindow) {
+  AugmentOptions o = nothing();
+  o.noise_prob = 1.0;
+  o.noise_min_db = 40;
+  auto x = window(11);
+  const double max_db = *std::max_element(x.begin(), x.end());
+  // Four bands just above the floor, where even the lowest noise shows.
+  std::fill(x.begin(), x.begin() + 4 * kFrames, static_cast<float>(max_db - 79));
+  std::vector<double> levels;
+  for (const auto& y : runs(o, x)) {
+    std::vector<double> noise;  // the added power, in dB, where it is large enough to recover
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      ASSERT_GE(y[i], x[i] - 1e-4f) << i;  // powers only add
+      if (y[i] - x[i] > 0.5f)
+        noise.push_back(10 * std::log10(std::pow(10.0, y[i] / 10.0) - std::pow(10.0, x[i] / 10.0)));
+    }
+    ASSERT_GT(noise.size(), 20u);
+    const auto [lo, hi] = std::minmax_element(noise.begin(), noise.end());
+    EXPECT_LE(*hi - *lo, 6.0 + 1e-2);  // one level, each bin +-3 dB about it
+    EXPECT_LE(*hi, max_db - 40 + 3 + 1e-2);
+    EXPECT_GE(*lo, max_db - 80 - 3 - 1e-2);
+    levels.push_back((*hi + *lo) / 2);
+  }
+  const auto [lo, hi] = std::minmax_element(levels.begin(), levels.end());
+  EXPECT_GT(*hi - *lo, 10.0);  // the level is drawn per window
+}
+
+// Quantisation in the quiet regions: loud bins and silence stay, quiet ones move by up to 4 dB.
+TEST(Augment, QuietJitterMovesOnlyTheQuietBins) {
+  AugmentOptions o = nothing();
+  o.quiet_jitter_db = 4;
+  auto x = window(12);
+  const float max_db = *std::max_element(x.begin(), x.end());
+  for (int t = 0; t < kFrames; ++t) x[5 * kFrames + t] = max_db - 80;  // a band of silence
+  int moved_far = 0;
+  for (const auto& y : runs(o, x)) {
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      const double quiet = std::clamp((max_db - x[i] - 30.0) / 30.0, 0.0, 1.0);
+      if (quiet == 0 || x[i] == max_db - 80) {
+        ASSERT_EQ(y[i], x[i]) << i;
+      } else {
+        ASSERT_LE(std::abs(y[i] - x[i]), 4 * quiet + 1e-4) << i;
+        ASSERT_GE(y[i], max_db - 80) << i;
+      }
+      if (std::abs(y[i] - x[i]) > 2) ++moved_far;
+    }
+  }
+  EXPECT_GT(moved_far, 100);
+}
+
 TEST(Augment, TheSameSeedRepeatsEverything) {
   AugmentOptions o;  // the defaults: masks, gain, band limiting
   o.eq_tilt_db = 3;
   o.eq_bump_db = 3;
   o.freq_shift_max = 2;
+  o.noise_prob = 0.5;
+  o.quiet_jitter_db = 2;
   const auto x = window(8);
   EXPECT_EQ(run(o, x, 42), run(o, x, 42));
   EXPECT_NE(run(o, x, 42), run(o, x, 43));

@@ -355,6 +355,9 @@ TEST(RunConfig, BadValuesAreRejectedWithTheirNames) {
   expect_bad("[features]\nn_mels = 0\n", "n_mels");
   expect_bad("[features]\npad = \"mirror\"\n", "pad");
   expect_bad("[train]\ncrops_per_segment = -1\n", "crops_per_segment must be >= 0");
+  expect_bad("[train]\nnoise_prob = 1.5\n", "noise_prob must be in [0, 1]");
+  expect_bad("[train]\nnoise_min_db = -1\n", "noise_min_db must be >= 0");
+  expect_bad("[train]\nquiet_jitter_db = -2\n", "quiet_jitter_db must be >= 0");
 }
 
 TEST(RunConfig, FeatureConfigJsonRoundTrip) {

@@ -17,6 +17,28 @@ std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n) {
 void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
                     double top_db, const std::vector<float>& fill, std::mt19937_64& rng) {
   const std::size_t n = static_cast<std::size_t>(n_mels) * n_frames;
+  if (options.noise_prob > 0 && uniform01(rng) < options.noise_prob) {
+    const double max_db = *std::max_element(x, x + n);
+    const double below =
+        options.noise_min_db + uniform01(rng) * std::max(0.0, top_db - options.noise_min_db);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double noise_db = max_db - below + (6 * uniform01(rng) - 3);
+      // Powers add: 10 log10(10^(x/10) + 10^(noise/10)), computed from the larger term.
+      const double hi = std::max<double>(x[i], noise_db);
+      const double lo = std::min<double>(x[i], noise_db);
+      x[i] = static_cast<float>(hi + 10 * std::log10(1 + std::pow(10.0, (lo - hi) / 10)));
+    }
+  }
+  if (options.quiet_jitter_db > 0) {
+    // Bins at the front end's floor (max - top_db: silence) stay there, as they would.
+    const float max_db = *std::max_element(x, x + n);
+    const auto floor_db = static_cast<float>(max_db - top_db);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double quiet = std::clamp((max_db - x[i] - 30.0) / 30.0, 0.0, 1.0);
+      const double offset = (2 * uniform01(rng) - 1) * options.quiet_jitter_db;
+      if (x[i] > floor_db) x[i] = std::max(floor_db, x[i] + static_cast<float>(quiet * offset));
+    }
+  }
   if (options.lowpass_prob > 0 && options.lowpass_min_band < n_mels &&
       uniform01(rng) < options.lowpass_prob) {
     const int lo = std::max(1, options.lowpass_min_band);

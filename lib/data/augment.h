@@ -29,6 +29,17 @@ struct AugmentOptions {
   // random band (width 4 to n_mels/4 bands). 0: off.
   double eq_tilt_db = 0.0;
   double eq_bump_db = 0.0;
+  // A noise floor, as the hiss, dither or quantisation noise of a lossy codec that fills a
+  // recording's quiet regions: with this probability, noise power at a level drawn in
+  // [noise_min_db, top_db] dB below the window's max (each bin +-3 dB about it) is added to
+  // every band before band limiting. 0: off.
+  double noise_prob = 0.0;
+  double noise_min_db = 40.0;
+  // Random level changes of the quiet bins, as a codec's coarse quantisation there: each bin
+  // gets a uniform offset in +-quiet_jitter_db times its quietness, 0 down to 30 dB below the
+  // window's max rising to 1 at 60 dB below it (bins at the floor, max - top_db, stay), before
+  // band limiting. 0: off.
+  double quiet_jitter_db = 0.0;
 };
 
 // A float in [0, 1) and an integer in [0, n) from the generator's raw output (the same on
@@ -36,8 +47,10 @@ struct AugmentOptions {
 double uniform01(std::mt19937_64& rng);
 std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n);
 
-// In place on x = [n_mels][n_frames] dB: band-limits (see AugmentOptions; top_db is the front
-// end's, FeatureConfig::top_db), shifts along the mel axis, equalises, adds the random gain, then
+// In place on x = [n_mels][n_frames] dB: adds a noise floor, jitters quiet bins,
+// band-limits (see AugmentOptions; top_db is the front
+// end's, FeatureConfig::top_db), shifts along the mel axis, equalises, adds the
+// random gain, then
 // sets masked bands/frames to fill[band] (the band's training mean: it normalises to 0).
 void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
                     double top_db, const std::vector<float>& fill, std::mt19937_64& rng);

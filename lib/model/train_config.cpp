@@ -49,6 +49,9 @@ nlohmann::json TrainOptions::to_json() const {
                         {"freq_shift_max", augment.freq_shift_max},
                         {"eq_tilt_db", augment.eq_tilt_db},
                         {"eq_bump_db", augment.eq_bump_db},
+                        {"noise_prob", augment.noise_prob},
+                        {"noise_min_db", augment.noise_min_db},
+                        {"quiet_jitter_db", augment.quiet_jitter_db},
                         {"mixup_alpha", mixup_alpha},
                         {"ema_decay", ema_decay},
                         {"patience", patience},
@@ -79,6 +82,9 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   read_key(j, "freq_shift_max", t.augment.freq_shift_max, used);
   read_key(j, "eq_tilt_db", t.augment.eq_tilt_db, used);
   read_key(j, "eq_bump_db", t.augment.eq_bump_db, used);
+  read_key(j, "noise_prob", t.augment.noise_prob, used);
+  read_key(j, "noise_min_db", t.augment.noise_min_db, used);
+  read_key(j, "quiet_jitter_db", t.augment.quiet_jitter_db, used);
   read_key(j, "mixup_alpha", t.mixup_alpha, used);
   read_key(j, "ema_decay", t.ema_decay, used);
   read_key(j, "patience", t.patience, used);
@@ -109,6 +115,9 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   if (t.augment.freq_shift_max < 0) fail("freq_shift_max must be >= 0");
   if (t.augment.eq_tilt_db < 0 || t.augment.eq_bump_db < 0)
     fail("eq_tilt_db and eq_bump_db must be >= 0");
+  if (t.augment.noise_prob < 0 || t.augment.noise_prob > 1) fail("noise_prob must be in [0, 1]");
+  if (t.augment.noise_min_db < 0) fail("noise_min_db must be >= 0");
+  if (t.augment.quiet_jitter_db < 0) fail("quiet_jitter_db must be >= 0");
   if (t.mixup_alpha < 0) fail("mixup_alpha must be >= 0");
   if (t.ema_decay < 0 || t.ema_decay >= 1) fail("ema_decay must be in [0, 1)");
   if (t.patience < 0) fail("patience must be >= 0");
