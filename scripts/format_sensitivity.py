@@ -5,7 +5,7 @@ For every *.hq.ogg recording in ../shared/data/formats (non-GTZAN music), its fi
 (mono) are written as a float WAV at the source rate (the original), as 44.1 kHz stereo Ogg
 Vorbis (libsndfile's default quality) and as a 16 kHz WAV (FFT band limit at 8 kHz); each is
 classified by `genrec predict` with each model, and the largest change of any genre's
-probability against the original is printed per model and copy.
+probability against the original is printed per model and copy, and the largest per model.
 
 Usage: /usr/bin/python3 scripts/format_sensitivity.py MODEL.genrec...
 needs python3-numpy and python3-soundfile (apt); BUILD_DIR (build) holds bin/genrec.
@@ -33,8 +33,10 @@ def probabilities(model, path):
 
 def main(models):
     tmp = tempfile.mkdtemp()
-    print("recording                 " + "".join(f"  {os.path.basename(m)[:24]:>24} ogg/16k"
-                                                 for m in models))
+    largest = np.zeros((len(models), 2))
+    label = [os.path.join(os.path.basename(os.path.dirname(os.path.abspath(m))),
+                          os.path.basename(m))[-24:] for m in models]
+    print("recording                 " + "".join(f"  {n:>24} ogg/16k" for n in label))
     for name in sorted(f for f in os.listdir(FORMATS) if f.endswith(".hq.ogg")):
         x, rate = sf.read(os.path.join(FORMATS, name))
         x = (x.mean(axis=1) if x.ndim > 1 else x)[:30 * rate].astype(np.float32)
@@ -45,12 +47,14 @@ def main(models):
         y = np.fft.irfft(np.fft.rfft(x)[: n16 // 2 + 1], n16) * (n16 / len(x))
         sf.write(low, y.astype(np.float32), 16000, subtype="FLOAT")
         row = f"{name[:24]:<24}"
-        for m in models:
+        for i, m in enumerate(models):
             p0 = probabilities(m, original)
             d_ogg = np.abs(probabilities(m, ogg) - p0).max()
             d_low = np.abs(probabilities(m, low) - p0).max()
             row += f"  {d_ogg:>24.3f} {d_low:.3f}"
+            largest[i] = np.maximum(largest[i], (d_ogg, d_low))
         print(row, flush=True)
+    print(f"{'largest':<24}" + "".join(f"  {o:>24.3f} {w:.3f}" for o, w in largest))
 
 
 if __name__ == "__main__":
