@@ -92,6 +92,11 @@ TEST(SampleStats, WarnsAboutInputsTheModelCannotJudge) {
   EXPECT_NE(warning_for(std::vector<float>(1, 0.0f)).find("silence"), std::string::npos);
   EXPECT_NE(warning_for(std::vector<float>(88200, 0.25f)).find("DC"), std::string::npos);
   EXPECT_NE(warning_for(noise(1.0)).find("shorter than the 3.00 s"), std::string::npos);
+  // One sample short of a segment is 2.99 s, not a rounded "3.00 s is shorter than 3.00 s".
+  std::vector<float> almost = noise(4.0);
+  almost.resize(66149);
+  EXPECT_NE(warning_for(almost).find("2.99 s is shorter than the 3.00 s"), std::string::npos)
+      << warning_for(almost);
   std::vector<float> clipped = tone(440, 4.0, 22050, 3.0);
   for (float& v : clipped) v = std::clamp(v, -1.0f, 1.0f);
   EXPECT_NE(warning_for(clipped).find("clipped"), std::string::npos);

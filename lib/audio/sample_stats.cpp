@@ -72,7 +72,8 @@ std::string SampleStats::warning(std::size_t min_samples, int rate_hz) const {
   }
   if (n_ < min_samples) {
     std::snprintf(buf, sizeof buf,
-                  "%.2f s is shorter than the %.2f s the model reads (zero-padded)", n / rate_hz,
+                  "%.2f s is shorter than the %.2f s the model reads (zero-padded)",
+                  std::floor(n / rate_hz * 100) / 100,  // down: 2.999 s must not print as 3.00
                   static_cast<double>(min_samples) / rate_hz);
     return buf;
   }
