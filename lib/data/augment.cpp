@@ -13,32 +13,43 @@ std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n) {
   return n <= 1 ? 0 : static_cast<std::uint64_t>(uniform01(rng) * static_cast<double>(n));
 }
 
+namespace {
+
+// A noise floor at one level per window (AugmentOptions::noise_prob); powers add.
+void add_noise_floor(float* x, std::size_t n, double min_db, double top_db, std::mt19937_64& rng) {
+  const double max_db = *std::max_element(x, x + n);
+  const double below = min_db + uniform01(rng) * std::max(0.0, top_db - min_db);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double noise_db = max_db - below + (6 * uniform01(rng) - 3);
+    // 10 log10(10^(x/10) + 10^(noise/10)), computed from the larger term.
+    const double hi = std::max<double>(x[i], noise_db);
+    const double lo = std::min<double>(x[i], noise_db);
+    x[i] = static_cast<float>(hi + 10 * std::log10(1 + std::pow(10.0, (lo - hi) / 10)));
+  }
+}
+
+// Quiet bins move by up to +-jitter_db times their quietness (AugmentOptions::quiet_jitter_db);
+// bins at the front end's floor (max - top_db: silence) stay there, as they would.
+void jitter_quiet_bins(float* x, std::size_t n, double jitter_db, double top_db,
+                       std::mt19937_64& rng) {
+  const float max_db = *std::max_element(x, x + n);
+  const auto floor_db = static_cast<float>(max_db - top_db);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double quiet = std::clamp((max_db - x[i] - 30.0) / 30.0, 0.0, 1.0);
+    const double offset = (2 * uniform01(rng) - 1) * jitter_db;
+    if (x[i] > floor_db) x[i] = std::max(floor_db, x[i] + static_cast<float>(quiet * offset));
+  }
+}
+
+}  // namespace
+
 // ref: Park et al. 2019, SpecAugment (frequency and time masking; no time warping).
 void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
                     double top_db, const std::vector<float>& fill, std::mt19937_64& rng) {
   const std::size_t n = static_cast<std::size_t>(n_mels) * n_frames;
-  if (options.noise_prob > 0 && uniform01(rng) < options.noise_prob) {
-    const double max_db = *std::max_element(x, x + n);
-    const double below =
-        options.noise_min_db + uniform01(rng) * std::max(0.0, top_db - options.noise_min_db);
-    for (std::size_t i = 0; i < n; ++i) {
-      const double noise_db = max_db - below + (6 * uniform01(rng) - 3);
-      // Powers add: 10 log10(10^(x/10) + 10^(noise/10)), computed from the larger term.
-      const double hi = std::max<double>(x[i], noise_db);
-      const double lo = std::min<double>(x[i], noise_db);
-      x[i] = static_cast<float>(hi + 10 * std::log10(1 + std::pow(10.0, (lo - hi) / 10)));
-    }
-  }
-  if (options.quiet_jitter_db > 0) {
-    // Bins at the front end's floor (max - top_db: silence) stay there, as they would.
-    const float max_db = *std::max_element(x, x + n);
-    const auto floor_db = static_cast<float>(max_db - top_db);
-    for (std::size_t i = 0; i < n; ++i) {
-      const double quiet = std::clamp((max_db - x[i] - 30.0) / 30.0, 0.0, 1.0);
-      const double offset = (2 * uniform01(rng) - 1) * options.quiet_jitter_db;
-      if (x[i] > floor_db) x[i] = std::max(floor_db, x[i] + static_cast<float>(quiet * offset));
-    }
-  }
+  if (options.noise_prob > 0 && uniform01(rng) < options.noise_prob)
+    add_noise_floor(x, n, options.noise_min_db, top_db, rng);
+  if (options.quiet_jitter_db > 0) jitter_quiet_bins(x, n, options.quiet_jitter_db, top_db, rng);
   if (options.lowpass_prob > 0 && options.lowpass_min_band < n_mels &&
       uniform01(rng) < options.lowpass_prob) {
     const int lo = std::max(1, options.lowpass_min_band);

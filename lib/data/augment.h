@@ -47,10 +47,9 @@ struct AugmentOptions {
 double uniform01(std::mt19937_64& rng);
 std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n);
 
-// In place on x = [n_mels][n_frames] dB: adds a noise floor, jitters quiet bins,
-// band-limits (see AugmentOptions; top_db is the front
-// end's, FeatureConfig::top_db), shifts along the mel axis, equalises, adds the
-// random gain, then
+// In place on x = [n_mels][n_frames] dB: adds a noise floor, jitters quiet bins, band-limits
+// (see AugmentOptions; top_db is the front end's, FeatureConfig::top_db), shifts along the mel
+// axis, equalises, adds the random gain, then
 // sets masked bands/frames to fill[band] (the band's training mean: it normalises to 0).
 void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
                     double top_db, const std::vector<float>& fill, std::mt19937_64& rng);
