@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
           loader = std::make_unique<BatchLoader>(cache, songs, lo, ++epoch);
           loader->next(batch);
         }
-        train_step(net, optimizer, batch, n_mels, n_frames, opt.lr, opt.label_smoothing);
+        train_step(net, optimizer, batch, n_mels, n_frames, opt.lr, loss_options(opt));
         ema.update(net, step++);
         windows += static_cast<std::int64_t>(batch.size);
       }
@@ -137,12 +137,12 @@ int main(int argc, char** argv) {
     }
     TrainBatch work = fixed;
     for (int i = 0; i < warmup; ++i)
-      train_step(net, optimizer, work, n_mels, n_frames, opt.lr, opt.label_smoothing);
+      train_step(net, optimizer, work, n_mels, n_frames, opt.lr, loss_options(opt));
     std::vector<double> compute;
     for (int r = 0; r < rounds; ++r) {
       const auto t0 = Clock::now();
       for (int i = 0; i < steps; ++i)
-        train_step(net, optimizer, work, n_mels, n_frames, opt.lr, opt.label_smoothing);
+        train_step(net, optimizer, work, n_mels, n_frames, opt.lr, loss_options(opt));
       compute.push_back(static_cast<double>(steps) * work.size /
                         std::chrono::duration<double>(Clock::now() - t0).count());
     }

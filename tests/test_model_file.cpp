@@ -358,6 +358,9 @@ TEST(RunConfig, BadValuesAreRejectedWithTheirNames) {
   expect_bad("[train]\nnoise_prob = 1.5\n", "noise_prob must be in [0, 1]");
   expect_bad("[train]\nnoise_min_db = -1\n", "noise_min_db must be >= 0");
   expect_bad("[train]\nquiet_jitter_db = -2\n", "quiet_jitter_db must be >= 0");
+  expect_bad("[train]\nconsistency_weight = -1\n", "consistency_weight must be >= 0");
+  expect_bad("[train]\nconsistency_weight = 2\nmixup_alpha = 0.2\n",
+             "consistency_weight and mixup_alpha cannot both be > 0");
 }
 
 TEST(RunConfig, FeatureConfigJsonRoundTrip) {

@@ -1,7 +1,7 @@
 // The parts of training, one at a time, against numbers computed independently of the code
 // under test: the learning-rate schedule, the weight average (EMA), the label-smoothed
 // cross-entropy, and the batch loader (each window once per epoch, batch sizes, seeded order,
-// mixup's convex combinations).
+// mixup's convex combinations, paired views), and the consistency loss of paired views.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -10,6 +10,7 @@
 #include <map>
 #include <vector>
 
+#include "audio/error.h"
 #include "audio/wav_writer.h"
 #include "data/batch_loader.h"
 #include "data/dataset.h"
@@ -132,6 +133,56 @@ TEST(SmoothedCrossEntropy, MatchesHandComputedValues) {
   const double expected =
       F::cross_entropy(x, y, F::CrossEntropyFuncOptions().label_smoothing(0.2)).item<double>();
   EXPECT_NEAR(smoothed_cross_entropy(x, y, 0.2).item<double>(), expected, 1e-5);
+}
+
+// Jensen-Shannon divergence, by hand (softmax, mixture m = (p + q) / 2, 0.5 KL(p||m) +
+// 0.5 KL(q||m), natural log), in double precision outside LibTorch:
+//   [1, 2, 0.5] vs [-1, 0, 3]:     0.36892022302084415
+//   [1, 2, 0.5] vs [1.5, 1.8, 0.2]: 0.013481938408718686
+//   identical rows: 0
+TEST(JsDivergence, MatchesHandComputedValues) {
+  const torch::Tensor a = torch::tensor({{1.0f, 2.0f, 0.5f}, {0.2f, 0.1f, -0.3f}});
+  const torch::Tensor b = torch::tensor({{-1.0f, 0.0f, 3.0f}, {0.2f, 0.1f, -0.3f}});
+  EXPECT_NEAR(js_divergence(a, b).item<double>(), 0.18446011151042208, 1e-6);  // row mean
+  EXPECT_NEAR(js_divergence(a.slice(0, 0, 1), b.slice(0, 0, 1)).item<double>(), 0.36892022302084415,
+              1e-6);
+  EXPECT_NEAR(
+      js_divergence(torch::tensor({{1.0f, 2.0f, 0.5f}}), torch::tensor({{1.5f, 1.8f, 0.2f}}))
+          .item<double>(),
+      0.013481938408718686, 1e-6);
+  EXPECT_NEAR(js_divergence(b, a).item<double>(), 0.18446011151042208, 1e-6);  // symmetric
+}
+
+// With paired views, the step's loss is the mean of both views' cross-entropies plus the weight
+// times their JS divergence, each computed here from separate forward passes (eval mode, so
+// batch norm does not see the views together).
+TEST(TrainStep, PairedViewsAddTheWeightedDivergence) {
+  torch::manual_seed(5);
+  const FeatureConfig features;
+  const int n_mels = features.n_mels, n_frames = 16;
+  GenreCnn net = small_net();
+  net->eval();
+  TrainBatch batch;
+  batch.size = 4;
+  const auto window = static_cast<std::size_t>(n_mels) * n_frames;
+  const torch::Tensor xa = torch::randn({4, n_mels, n_frames});
+  const torch::Tensor xb = xa + 0.5 * torch::randn({4, n_mels, n_frames});
+  batch.x.assign(xa.data_ptr<float>(), xa.data_ptr<float>() + 4 * window);
+  batch.x_pair.assign(xb.data_ptr<float>(), xb.data_ptr<float>() + 4 * window);
+  batch.y = {0, 1, 2, 1};
+  const torch::Tensor y = torch::tensor({0, 1, 2, 1}, torch::kInt64);
+  double ce = 0, js = 0;
+  {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor la = net->forward(xa), lb = net->forward(xb);
+    ce = 0.5 * (smoothed_cross_entropy(la, y, 0.1).item<double>() +
+                smoothed_cross_entropy(lb, y, 0.1).item<double>());
+    js = js_divergence(la, lb).item<double>();
+  }
+  ASSERT_GT(js, 1e-4);
+  torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(1e-3));
+  const StepResult r = train_step(net, optimizer, batch, n_mels, n_frames, 1e-3, {0.1, 3.0});
+  EXPECT_NEAR(r.loss, ce + 3.0 * js, 1e-4 * (1 + ce));
 }
 
 // A tiny dataset: 2 genres x 3 songs of exactly one window (3 s), each a different tone, so a
@@ -331,6 +382,46 @@ TEST(BatchLoader, MixupMixesWindowsOfTheBatchAndTheirLabels) {
     }
   }
   EXPECT_GT(strictly_mixed, 0) << "no window was mixed";
+}
+
+// Paired views: the first view of every window is the window of the unpaired epoch; the second
+// is the same crop augmented with draws of its own. With the random gain as the only
+// augmentation, the two views differ by one constant per window (the two gains).
+TEST(BatchLoader, PairedViewsAreTheSameCropAugmentedTwice) {
+  const FeatureCache& cache = tiny_cache().cache;
+  const std::size_t window =
+      static_cast<std::size_t>(cache.n_mels()) * cache.config().frames_per_segment();
+  LoaderOptions o;
+  o.crops_per_song = 2;
+  o.batch_size = 4;
+  o.augment = AugmentOptions{};
+  o.augment.freq_masks = o.augment.time_masks = 0;
+  o.augment.lowpass_prob = 0;
+  o.augment.gain_db = 6;
+  const std::vector<TrainBatch> single = epoch(o, 5);
+  o.paired_views = true;
+  const std::vector<TrainBatch> paired = epoch(o, 5);
+  ASSERT_EQ(paired.size(), single.size());
+  int different = 0;
+  for (std::size_t b = 0; b < paired.size(); ++b) {
+    const TrainBatch& p = paired[b];
+    EXPECT_EQ(p.x, single[b].x);
+    EXPECT_EQ(p.y, single[b].y);
+    ASSERT_EQ(p.x_pair.size(), p.x.size());
+    EXPECT_TRUE(single[b].x_pair.empty());
+    for (std::size_t i = 0; i < p.size; ++i) {
+      const float* a = p.x.data() + i * window;
+      const float* v = p.x_pair.data() + i * window;
+      const float offset = v[0] - a[0];
+      for (std::size_t k = 0; k < window; ++k)
+        ASSERT_NEAR(v[k] - a[k], offset, 1e-3f) << "batch " << b << " window " << i;
+      EXPECT_LE(std::abs(offset), 12.0f);
+      different += std::abs(offset) > 1e-3f;
+    }
+  }
+  EXPECT_GT(different, 0) << "the second views drew the same gains";
+  o.mixup_alpha = 0.4;
+  EXPECT_THROW(epoch(o, 5), Error);
 }
 
 }  // namespace

@@ -29,6 +29,9 @@ BatchLoader::BatchLoader(const FeatureCache& cache, const std::vector<int>& song
     throw Error("loader", "options",
                 "batch_size " + std::to_string(options.batch_size) +
                     " is not a multiple of the world size " + std::to_string(options.n_shards));
+  if (options.paired_views && options.mixup_alpha > 0)
+    throw Error("loader", "options",
+                "paired views (consistency training) and mixup exclude each other");
   std::mt19937_64 rng(seed);
   for (int s : songs) {
     const SongFeatures* f = cache.find(s);
@@ -116,15 +119,27 @@ void BatchLoader::produce() {
       batch.size = end - begin;
       batch.x.resize(batch.size * window);
       batch.y.resize(batch.size);
+      if (options_.paired_views) batch.x_pair.resize(batch.size * window);
       for (std::size_t i = 0; i < batch.size; ++i) {
         const Item& item = plan_[begin + i];
         float* x = batch.x.data() + i * window;
         cut_segment(*item.song, item.offset, config, x);
+        float* pair = nullptr;
+        if (options_.paired_views) {
+          pair = batch.x_pair.data() + i * window;
+          std::copy(x, x + window, pair);
+        }
         if (options_.augment_enabled) {
-          std::mt19937_64 rng(seed_ ^ 0x9E3779B97F4A7C15ull ^
-                              (0xBF58476D1CE4E5B9ull * static_cast<std::uint64_t>(begin + i + 1)));
+          const auto place = static_cast<std::uint64_t>(begin + i + 1);
+          std::mt19937_64 rng(seed_ ^ 0x9E3779B97F4A7C15ull ^ (0xBF58476D1CE4E5B9ull * place));
           augment_window(x, n_mels, n_frames, options_.augment, options_.top_db, options_.fill,
                          rng);
+          if (pair) {
+            std::mt19937_64 pair_rng(seed_ ^ 0x94D049BB133111EBull ^
+                                     (0xBF58476D1CE4E5B9ull * place));
+            augment_window(pair, n_mels, n_frames, options_.augment, options_.top_db, options_.fill,
+                           pair_rng);
+          }
         }
         batch.y[i] = item.song->label;
       }

@@ -29,6 +29,10 @@ struct LoaderOptions {
   // mixup (Zhang et al. 2018) within each batch: window i becomes lam*x_i + (1-lam)*x_j for a
   // random j, lam = max(l, 1-l) with l ~ Beta(alpha, alpha). 0: off.
   double mixup_alpha = 0.0;
+  // Consistency training: every window also comes as a second view in TrainBatch::x_pair, the
+  // same crop augmented with draws of its own (the first view is the window of an unpaired
+  // epoch). Not with mixup.
+  bool paired_views = false;
   std::size_t queue_capacity = 4;
   // Data parallelism (a DistributedSampler's semantics): every rank plans the same shuffled
   // epoch, batch_size is the global batch, and rank `shard` of `n_shards` gets slice `shard` of
@@ -45,13 +49,16 @@ struct TrainBatch {
   // With mixup only (else empty): the partner's label and the weight of y.
   std::vector<std::int64_t> y_mix;
   std::vector<float> lam;
+  // With paired_views only (else empty): the second view of every window, laid out as x.
+  std::vector<float> x_pair;
 };
 
 class BatchLoader {
  public:
   // songs: dataset indices present in the cache. Starts the producer thread at once.
   // Throws genrec::Error("loader", ...) when no song is usable.
-  // Throws genrec::Error("loader", ...) too when batch_size is not a multiple of n_shards.
+  // Throws genrec::Error("loader", ...) too when batch_size is not a multiple of n_shards, or
+  // when paired_views and mixup are both asked for.
   BatchLoader(const FeatureCache& cache, const std::vector<int>& songs,
               const LoaderOptions& options, std::uint64_t seed);
   ~BatchLoader();  // stops the producer and joins it

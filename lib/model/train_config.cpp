@@ -53,6 +53,7 @@ nlohmann::json TrainOptions::to_json() const {
                         {"noise_min_db", augment.noise_min_db},
                         {"quiet_jitter_db", augment.quiet_jitter_db},
                         {"mixup_alpha", mixup_alpha},
+                        {"consistency_weight", consistency_weight},
                         {"ema_decay", ema_decay},
                         {"patience", patience},
                         {"eval_batch_size", eval_batch_size}};
@@ -86,6 +87,7 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   read_key(j, "noise_min_db", t.augment.noise_min_db, used);
   read_key(j, "quiet_jitter_db", t.augment.quiet_jitter_db, used);
   read_key(j, "mixup_alpha", t.mixup_alpha, used);
+  read_key(j, "consistency_weight", t.consistency_weight, used);
   read_key(j, "ema_decay", t.ema_decay, used);
   read_key(j, "patience", t.patience, used);
   read_key(j, "eval_batch_size", t.eval_batch_size, used);
@@ -119,6 +121,9 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   if (t.augment.noise_min_db < 0) fail("noise_min_db must be >= 0");
   if (t.augment.quiet_jitter_db < 0) fail("quiet_jitter_db must be >= 0");
   if (t.mixup_alpha < 0) fail("mixup_alpha must be >= 0");
+  if (t.consistency_weight < 0) fail("consistency_weight must be >= 0");
+  if (t.consistency_weight > 0 && t.mixup_alpha > 0)
+    fail("consistency_weight and mixup_alpha cannot both be > 0");
   if (t.ema_decay < 0 || t.ema_decay >= 1) fail("ema_decay must be in [0, 1)");
   if (t.patience < 0) fail("patience must be >= 0");
   if (t.eval_batch_size < 1) fail("eval_batch_size must be >= 1");
@@ -174,6 +179,7 @@ LoaderOptions loader_options(const TrainOptions& options, double top_db, std::ve
   lo.augment = options.augment;
   lo.fill = std::move(fill);
   lo.mixup_alpha = options.mixup_alpha;
+  lo.paired_views = options.consistency_weight > 0;
   return lo;
 }
 

@@ -23,8 +23,11 @@ struct TrainOptions {
   int crops_per_segment = 0;  // ... plus this many per whole segment after a song's first
   AugmentOptions augment;     // SpecAugment masks, random gain, band limiting, mel shift
   double mixup_alpha = 0.0;   // mixup within batches (0: off)
-  double ema_decay = 0.99;    // exponential moving average of the weights (0: off)
-  int patience = 10;          // epochs without validation improvement before stopping (0: off)
+  // Consistency training: each window is trained as two augmented views, and this weight
+  // times the Jensen-Shannon divergence of their predictions joins the loss (0: off).
+  double consistency_weight = 0.0;
+  double ema_decay = 0.99;  // exponential moving average of the weights (0: off)
+  int patience = 10;        // epochs without validation improvement before stopping (0: off)
   int eval_batch_size = 64;
 
   nlohmann::json to_json() const;

@@ -39,7 +39,7 @@ EpochTotals train_epoch(GenreCnn& net, torch::optim::AdamW& optimizer, WeightAve
     t.lr =
         scheduled_lr(step, schedule.warmup_steps, schedule.total_steps, opt.lr, opt.min_lr_ratio);
     const StepResult r = train_step(net, optimizer, batch, n_mels, n_frames, t.lr,
-                                    opt.label_smoothing, reduce_gradients);
+                                    loss_options(opt), reduce_gradients);
     ema.update(net, step);
     ++step;
     kill_if_test_asks();

@@ -15,23 +15,48 @@ torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::T
   return reduce ? per_window.mean() : per_window;
 }
 
+LossOptions loss_options(const TrainOptions& options) {
+  return LossOptions{options.label_smoothing, options.consistency_weight};
+}
+
+torch::Tensor js_divergence(const torch::Tensor& logits_a, const torch::Tensor& logits_b) {
+  auto log_a = torch::log_softmax(logits_a, /*dim=*/1);
+  auto log_b = torch::log_softmax(logits_b, /*dim=*/1);
+  // log of the mixture m = (a + b) / 2, computed in log space
+  auto log_m = torch::logsumexp(torch::stack({log_a, log_b}), /*dim=*/0) - std::log(2.0);
+  auto kl_a = (log_a.exp() * (log_a - log_m)).sum(/*dim=*/1);
+  auto kl_b = (log_b.exp() * (log_b - log_m)).sum(/*dim=*/1);
+  return (0.5 * (kl_a + kl_b)).mean();
+}
+
 StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch& batch, int n_mels,
-                      int n_frames, double lr, double label_smoothing,
+                      int n_frames, double lr, const LossOptions& loss_options,
                       const std::function<void()>& reduce_gradients) {
   for (auto& group : optimizer.param_groups())
     static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+  const double smoothing = loss_options.label_smoothing;
   const auto n = static_cast<std::int64_t>(batch.size);
   auto x = torch::from_blob(batch.x.data(), {n, n_mels, n_frames});
   auto y = torch::from_blob(batch.y.data(), {n}, torch::kInt64);
-  auto logits = net->forward(x);
-  torch::Tensor loss;
-  if (batch.lam.empty()) {
-    loss = smoothed_cross_entropy(logits, y, label_smoothing);
+  torch::Tensor logits, loss;
+  if (!batch.x_pair.empty()) {
+    auto x_pair = torch::from_blob(batch.x_pair.data(), {n, n_mels, n_frames});
+    auto both = net->forward(torch::cat({x, x_pair}));
+    logits = both.slice(/*dim=*/0, 0, n);
+    auto logits_pair = both.slice(/*dim=*/0, n, 2 * n);
+    loss = 0.5 * (smoothed_cross_entropy(logits, y, smoothing) +
+                  smoothed_cross_entropy(logits_pair, y, smoothing));
+    if (loss_options.consistency_weight > 0)
+      loss = loss + loss_options.consistency_weight * js_divergence(logits, logits_pair);
+  } else if (batch.lam.empty()) {
+    logits = net->forward(x);
+    loss = smoothed_cross_entropy(logits, y, smoothing);
   } else {
+    logits = net->forward(x);
     auto y_mix = torch::from_blob(batch.y_mix.data(), {n}, torch::kInt64);
     auto lam = torch::from_blob(batch.lam.data(), {n});
-    loss = (lam * smoothed_cross_entropy(logits, y, label_smoothing, /*reduce=*/false) +
-            (1 - lam) * smoothed_cross_entropy(logits, y_mix, label_smoothing, /*reduce=*/false))
+    loss = (lam * smoothed_cross_entropy(logits, y, smoothing, /*reduce=*/false) +
+            (1 - lam) * smoothed_cross_entropy(logits, y_mix, smoothing, /*reduce=*/false))
                .mean();
   }
   optimizer.zero_grad();

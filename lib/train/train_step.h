@@ -6,6 +6,7 @@
 #include <functional>
 
 #include "data/batch_loader.h"
+#include "model/train_config.h"
 #include "train/cnn.h"
 
 namespace genrec {
@@ -20,11 +21,24 @@ struct StepResult {
 torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::Tensor& labels,
                                      double smoothing, bool reduce = true);
 
+// The mean over windows of the Jensen-Shannon divergence (natural log, so at most ln 2) between
+// the softmax of logits_a and of logits_b, row by row.
+torch::Tensor js_divergence(const torch::Tensor& logits_a, const torch::Tensor& logits_b);
+
+struct LossOptions {
+  double label_smoothing = 0.0;
+  double consistency_weight = 0.0;  // times the JS divergence of paired views
+};
+LossOptions loss_options(const TrainOptions& options);
+
 // Forward, loss, backward and optimizer.step() at learning rate `lr` (set on every group).
-// With mixup (batch.lam set) the loss weighs both labels of each window. `reduce_gradients`,
-// when set, runs between backward and the step (data parallelism: averaging over ranks).
+// With mixup (batch.lam set) the loss weighs both labels of each window. With paired views
+// (batch.x_pair set) both views go through the network in one batch; the loss is the mean of
+// their cross-entropies plus consistency_weight times their JS divergence (ref: Hendrycks et
+// al. 2020, AugMix's consistency loss, with two views). `reduce_gradients`, when set, runs
+// between backward and the step (data parallelism: averaging over ranks).
 StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch& batch, int n_mels,
-                      int n_frames, double lr, double label_smoothing,
+                      int n_frames, double lr, const LossOptions& loss_options,
                       const std::function<void()>& reduce_gradients = {});
 
 // Linear warm-up over warmup_steps, then cosine decay from lr to lr * min_ratio at total_steps.
