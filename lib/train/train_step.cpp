@@ -48,16 +48,17 @@ StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch&
                   smoothed_cross_entropy(logits_pair, y, smoothing));
     if (loss_options.consistency_weight > 0)
       loss = loss + loss_options.consistency_weight * js_divergence(logits, logits_pair);
-  } else if (batch.lam.empty()) {
-    logits = net->forward(x);
-    loss = smoothed_cross_entropy(logits, y, smoothing);
   } else {
     logits = net->forward(x);
-    auto y_mix = torch::from_blob(batch.y_mix.data(), {n}, torch::kInt64);
-    auto lam = torch::from_blob(batch.lam.data(), {n});
-    loss = (lam * smoothed_cross_entropy(logits, y, smoothing, /*reduce=*/false) +
-            (1 - lam) * smoothed_cross_entropy(logits, y_mix, smoothing, /*reduce=*/false))
-               .mean();
+    if (batch.lam.empty()) {
+      loss = smoothed_cross_entropy(logits, y, smoothing);
+    } else {
+      auto y_mix = torch::from_blob(batch.y_mix.data(), {n}, torch::kInt64);
+      auto lam = torch::from_blob(batch.lam.data(), {n});
+      loss = (lam * smoothed_cross_entropy(logits, y, smoothing, /*reduce=*/false) +
+              (1 - lam) * smoothed_cross_entropy(logits, y_mix, smoothing, /*reduce=*/false))
+                 .mean();
+    }
   }
   optimizer.zero_grad();
   loss.backward();
