@@ -125,7 +125,7 @@ TEST(ModelFile, SaveLoadGivesIdenticalLogitsAndInfo) {
 // The inference network (implicit-GEMM convolutions, folded batch norm) against LibTorch's
 // forward pass of the same module, over every architecture option.
 TEST(ModelFile, InferenceMatchesLibTorchForward) {
-  std::vector<CnnConfig> archs(6);
+  std::vector<CnnConfig> archs(7);
   archs[1].pooling = "avg";
   archs[2].pooling = "max";
   archs[3].pooling = "time_avgmax";
@@ -134,6 +134,7 @@ TEST(ModelFile, InferenceMatchesLibTorchForward) {
   archs[4].convs_per_block = 2;
   archs[4].kernel_size = 5;
   archs[5].max_input_hz = 7500;
+  archs[6].channels = {16, 32, 64, 128, 256};  // configs/gtzan-290.toml: pooled down to 4x4
   const FeatureConfig features;
   torch::manual_seed(11);
   for (std::size_t a = 0; a < archs.size(); ++a) {
