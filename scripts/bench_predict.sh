@@ -5,10 +5,13 @@
 #   1. latency of one 30 s file (start to result printed), median of REPS runs
 #   2. throughput over the 50 gtzan-mini clips (1,500 s of audio) with 2 threads
 # Usage: scripts/bench_predict.sh [REPS]   (BUILD_DIR=build; needs ../shared/data)
+# Another model: GENREC_MODEL=FILE.genrec CONFIG=its-recipe.toml (the peer builds its network
+# from CONFIG's [model] table; default configs/default.toml, the default model's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${1:-5}"
 BUILD_DIR="${BUILD_DIR:-build}"
+CONFIG="${CONFIG:-configs/default.toml}"
 DATA="$(cd .. && pwd)/shared/data/gtzan-mini/genres_original"
 CLIP="$DATA/blues/blues.00000.wav"
 [ -d "$DATA" ] || { echo "needs ../shared/data/gtzan-mini" >&2; exit 1; }
@@ -35,11 +38,11 @@ median_wall() {
 }
 rss_mb() { awk '{printf "%.0f", $1 / 1024}' "$RSS_LOG"; }
 
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); model ${GENREC_MODEL:-default}, peer network from $CONFIG"
 g1=$(median_wall "$GENREC" --threads 2 predict --format json "$CLIP"); g1m=$(rss_mb)
-p1=$(median_wall /usr/bin/python3 scripts/bench_predict_peer.py configs/default.toml 2 "$N_LABELS" "$CLIP"); p1m=$(rss_mb)
+p1=$(median_wall /usr/bin/python3 scripts/bench_predict_peer.py "$CONFIG" 2 "$N_LABELS" "$CLIP"); p1m=$(rss_mb)
 gd=$(median_wall "$GENREC" --threads 2 predict --format jsonl "$DATA"); gdm=$(rss_mb)
-pd=$(median_wall /usr/bin/python3 scripts/bench_predict_peer.py configs/default.toml 2 "$N_LABELS" "$DATA"); pdm=$(rss_mb)
+pd=$(median_wall /usr/bin/python3 scripts/bench_predict_peer.py "$CONFIG" 2 "$N_LABELS" "$DATA"); pdm=$(rss_mb)
 audio_s=$(find "$DATA" -name '*.wav' | wc -l | awk '{print $1 * 30}')
 printf '%-34s %10s %10s %8s\n' "" genrec python ratio
 printf '%-34s %9.3fs %9.3fs %7.1fx\n' "one 30 s file, whole process" "$g1" "$p1" "$(calc "$p1 / $g1")"
