@@ -5,13 +5,12 @@
 #   1. latency of one 30 s file (start to result printed), median of REPS runs
 #   2. throughput over the 50 gtzan-mini clips (1,500 s of audio) with 2 threads
 # Usage: scripts/bench_predict.sh [REPS]   (BUILD_DIR=build; needs ../shared/data)
-# Another model: GENREC_MODEL=FILE.genrec CONFIG=its-recipe.toml (the peer builds its network
-# from CONFIG's [model] table; default configs/default.toml, the default model's).
+# Another model: GENREC_MODEL=FILE.genrec (the peer builds that model's network and front end,
+# from what `genrec info` says of it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPS="${1:-5}"
 BUILD_DIR="${BUILD_DIR:-build}"
-CONFIG="${CONFIG:-configs/default.toml}"
 DATA="$(cd .. && pwd)/shared/data/gtzan-mini/genres_original"
 CLIP="$DATA/blues/blues.00000.wav"
 [ -d "$DATA" ] || { echo "needs ../shared/data/gtzan-mini" >&2; exit 1; }
@@ -21,12 +20,13 @@ if ! /usr/bin/python3 -c "import torchaudio, soundfile" 2>/dev/null; then
 fi
 [ -x "$BUILD_DIR/bin/genrec" ] || { cmake -S . -B "$BUILD_DIR" -DCMAKE_BUILD_TYPE=Release >&2; cmake --build "$BUILD_DIR" -j"$(nproc)" --target genrec >&2; }
 GENREC="$BUILD_DIR/bin/genrec"
-N_LABELS="$("$GENREC" info --format json | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)["labels"]))')"
 
 now() { date +%s.%N; }
 calc() { awk "BEGIN { print $* }"; }
 RSS_LOG="$(mktemp)"
-trap 'rm -f "$RSS_LOG"' EXIT
+INFO="$(mktemp)"
+trap 'rm -f "$RSS_LOG" "$INFO"' EXIT
+"$GENREC" info --format json > "$INFO"
 # median wall seconds of REPS runs of a command; the peak RSS (MB) of the last run in $RSS_LOG
 median_wall() {
   local times=()
@@ -38,11 +38,11 @@ median_wall() {
 }
 rss_mb() { awk '{printf "%.0f", $1 / 1024}' "$RSS_LOG"; }
 
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); model ${GENREC_MODEL:-default}, peer network from $CONFIG"
+echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); model ${GENREC_MODEL:-default}, peer network from genrec info"
 g1=$(median_wall "$GENREC" --threads 2 predict --format json "$CLIP"); g1m=$(rss_mb)
-p1=$(median_wall /usr/bin/python3 scripts/bench_predict_peer.py "$CONFIG" 2 "$N_LABELS" "$CLIP"); p1m=$(rss_mb)
+p1=$(median_wall /usr/bin/python3 scripts/bench_predict_peer.py "$INFO" 2 "$CLIP"); p1m=$(rss_mb)
 gd=$(median_wall "$GENREC" --threads 2 predict --format jsonl "$DATA"); gdm=$(rss_mb)
-pd=$(median_wall /usr/bin/python3 scripts/bench_predict_peer.py "$CONFIG" 2 "$N_LABELS" "$DATA"); pdm=$(rss_mb)
+pd=$(median_wall /usr/bin/python3 scripts/bench_predict_peer.py "$INFO" 2 "$DATA"); pdm=$(rss_mb)
 audio_s=$(find "$DATA" -name '*.wav' | wc -l | awk '{print $1 * 30}')
 printf '%-34s %10s %10s %8s\n' "" genrec python ratio
 printf '%-34s %9.3fs %9.3fs %7.1fx\n' "one 30 s file, whole process" "$g1" "$p1" "$(calc "$p1 / $g1")"

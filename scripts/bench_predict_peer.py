@@ -6,11 +6,14 @@ torchaudio MelSpectrogram + AmplitudeToDB (genrec's parameters) -> the same CNN 
 [model] ensemble = K, K such networks whose probabilities are averaged) -> mean of segment
 probabilities. One process; prints one line per file like `genrec predict`.
 
-Usage: /usr/bin/python3 scripts/bench_predict_peer.py CONFIG.toml THREADS N_LABELS PATH...
+The network and front end are the model's own: MODEL_INFO.json is what `genrec info --format json`
+prints for the model being compared (its "arch", "features" and "labels").
+
+Usage: /usr/bin/python3 scripts/bench_predict_peer.py MODEL_INFO.json THREADS PATH...
 """
 import os
 import sys
-import tomllib
+import json
 
 import soundfile
 import torch
@@ -33,14 +36,13 @@ def audio_files(paths):
 
 
 def main():
-    config_path, threads, n_labels, paths = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
-    with open(config_path, "rb") as f:
-        config = tomllib.load(f)
-    feat = config.get("features", {})
+    info_path, threads, paths = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+    with open(info_path, encoding="utf-8") as f:
+        info = json.load(f)
+    feat, arch, n_labels = info["features"], info["arch"], len(info["labels"])
     sr = feat.get("sample_rate", 22050)
     seg = round(feat.get("segment_seconds", 3.0) * sr)
     torch.set_num_threads(threads)
-    arch = config.get("model", {})
     nets = [GenreCnn(arch, feat, n_labels).eval() for _ in range(arch.get("ensemble", 1))]
     mel = torchaudio.transforms.MelSpectrogram(
         sample_rate=sr, n_fft=feat.get("n_fft", 2048), hop_length=feat.get("hop_length", 512),
