@@ -16,7 +16,7 @@ add_custom_target(genrec_docs ALL DEPENDS ${GENREC_DOCS})
 
 install(TARGETS genrec RUNTIME DESTINATION bin)
 install(TARGETS genrec_train LIBRARY DESTINATION lib/genrec)
-install(FILES ${PROJECT_SOURCE_DIR}/models/genrec-gtzan-mini.genrec
+install(FILES ${PROJECT_SOURCE_DIR}/models/genrec-gtzan-290.genrec
         DESTINATION share/genrec/models)
 install(FILES ${PROJECT_SOURCE_DIR}/configs/default.toml DESTINATION share/genrec/configs)
 install(DIRECTORY ${GENREC_DOCS_DIR}/ DESTINATION share)

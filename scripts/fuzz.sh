@@ -24,7 +24,7 @@ rm -rf "$seeds" && mkdir -p "$seeds"/{model_file,decode,config,upload,manifest}
 for f in "$data"/formats/*.{au,wav,mp3,flac,ogg} "$data"/gtzan-mini/genres_original/blues/blues.00000.wav; do
   [ -f "$f" ] && head -c 16384 "$f" >"$seeds/decode/$(basename "$f")"
 done
-model=models/genrec-gtzan-mini.genrec
+model=models/genrec-gtzan-290.genrec
 { printf '\x00'; cat "$model"; } >"$seeds/model_file/shipped"
 { printf '\x01'; head -c -16 "$model"; } >"$seeds/model_file/shipped-unsealed"
 i=0

@@ -10,7 +10,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
-for f in bin/genrec lib/genrec/libgenrec_train.so share/genrec/models/genrec-gtzan-mini.genrec \
+for f in bin/genrec lib/genrec/libgenrec_train.so share/genrec/models/genrec-gtzan-290.genrec \
          share/man/man1/genrec.1 share/bash-completion/completions/genrec \
          share/zsh/vendor-completions/_genrec; do
   [ -f "$tmp/prefix/$f" ] || fail "$f not installed"
@@ -25,7 +25,7 @@ genrec="$tmp/prefix/bin/genrec"
 out=$("$genrec" predict --format jsonl songs/genres_original/metal) || fail "predict without --model"
 [ "$(printf '%s\n' "$out" | wc -l)" -eq 1 ] || fail "predict printed: $out"
 echo "$out" | grep -q '"genre"' || fail "no genre in: $out"
-"$genrec" info | grep -q "$tmp/prefix/share/genrec/models/genrec-gtzan-mini.genrec" ||
+"$genrec" info | grep -q "$tmp/prefix/share/genrec/models/genrec-gtzan-290.genrec" ||
   fail "info does not name the installed model"
 # The training library loads from the prefix: train fails on the missing data, not on it.
 if err=$("$genrec" train --data missing --out m.genrec 2>&1); then fail "train on nothing"; fi

@@ -18,7 +18,7 @@ for lib in libsndfile1 libsoxr0 libtorch libcairo2 fonts-dejavu-core; do
 done
 contents=$(dpkg-deb -c "$deb")
 for f in ./usr/bin/genrec ./usr/lib/genrec/libgenrec_train.so \
-         ./usr/share/genrec/models/genrec-gtzan-mini.genrec ./usr/share/man/man1/genrec.1 \
+         ./usr/share/genrec/models/genrec-gtzan-290.genrec ./usr/share/man/man1/genrec.1 \
          ./usr/share/bash-completion/completions/genrec ./usr/share/zsh/vendor-completions/_genrec; do
   echo "$contents" | grep -q " $f\$" || fail "$f not in $(basename "$deb")"
 done

@@ -47,7 +47,7 @@ TEST(Cli, OnlyTrainNeedsTheTrainingLibrary) {
   const std::string lone = dir + "/bin/genrec";
   std::filesystem::copy_file(test::genrec_binary(), lone);
   std::filesystem::permissions(lone, std::filesystem::perms::owner_all);
-  const std::string model = std::string(GENREC_SOURCE_DIR) + "/models/genrec-gtzan-mini.genrec";
+  const std::string model = std::string(GENREC_SOURCE_DIR) + "/models/genrec-gtzan-290.genrec";
   const auto songs = sample_songs(dir);
   test::RunResult p = run_genrec({"predict", "--model", model, songs[0]}, "", lone);
   EXPECT_EQ(p.exit_code, 0) << p.err;

@@ -16,7 +16,7 @@ namespace {
 using test::lines;
 using test::run_genrec;
 
-const std::string kModel = std::string(GENREC_SOURCE_DIR) + "/models/genrec-gtzan-mini.genrec";
+const std::string kModel = std::string(GENREC_SOURCE_DIR) + "/models/genrec-gtzan-290.genrec";
 
 TEST(CliHostile, ResultsThatCannotBeWrittenAreAFailure) {
   const std::string dir = test::scratch_dir("cli_dev_full");

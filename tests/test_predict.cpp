@@ -71,8 +71,11 @@ TEST(Predict, ReencodedCopiesAgreeWithOriginals) {
 //   on its own training clips (above), but on unseen music it moved by up to 0.087 (snippets)
 //   and 0.157 (one recording) on 2026-12-03: band-limiting in training did not generalise that
 //   far, a limit of the model that issue 12's recipe is to fix, not of decoding.
-// For every copy, the top genre must survive where the original's lead over the runner-up is
-// at least 0.10; closer calls may flip.
+// The top genre must survive every copy where the original's answer is decided: the model does
+// not mark it uncertain (issue 12: its calibrated confidence is not below the threshold stored
+// in the model) and it leads the runner-up by at least 0.10. An answer the user is told is
+// uncertain may trade places with its runner-up, and only with it: every copy's top genre is
+// one of the original's first two.
 TEST(Predict, OwnReencodingsOfUnseenMusicAgree) {
   GENREC_REQUIRE_SHARED();
   const std::string d = test::shared_data();
@@ -106,7 +109,10 @@ TEST(Predict, OwnReencodingsOfUnseenMusicAgree) {
     ASSERT_TRUE(original.ok()) << original.error;
     std::vector<float> sorted = original.probs;
     std::sort(sorted.rbegin(), sorted.rend());
-    const bool decided = sorted[0] - sorted[1] >= 0.10f;
+    const bool decided = !original.uncertain && sorted[0] - sorted[1] >= 0.10f;
+    const std::size_t runner_up = static_cast<std::size_t>(
+        std::find(original.probs.begin(), original.probs.end(), sorted[1]) -
+        original.probs.begin());
     for (const Copy& c : copies) {
       std::vector<float> y;
       Resampler rs(22050, c.rate);
@@ -125,6 +131,9 @@ TEST(Predict, OwnReencodingsOfUnseenMusicAgree) {
                   shipped().info().labels[argmax(p.probs)].c_str(), p.probs[argmax(p.probs)], diff);
       if (decided) {
         EXPECT_EQ(argmax(p.probs), argmax(original.probs)) << clip << " as ." << c.ext;
+      } else {
+        EXPECT_TRUE(argmax(p.probs) == argmax(original.probs) || argmax(p.probs) == runner_up)
+            << clip << " as ." << c.ext << ": neither of the original's first two genres";
       }
       const float limit = k < n_snippets ? c.limit_snippet : c.limit_long;
       if (limit > 0) {

@@ -6,9 +6,9 @@
 namespace genrec {
 
 // The file name of the shipped model inside models/.
-inline constexpr const char* kDefaultModelFile = "genrec-gtzan-mini.genrec";
+inline constexpr const char* kDefaultModelFile = "genrec-gtzan-290.genrec";
 
-// The model shipped with genrec: $GENREC_MODEL if set, else models/genrec-gtzan-mini.genrec
+// The model shipped with genrec: $GENREC_MODEL if set, else models/genrec-gtzan-290.genrec
 // found beside the executable (<exe_dir>/../share/genrec/models, <exe_dir>/../../models for
 // build/bin/genrec in a checkout). Throws genrec::Error naming the places looked.
 std::string default_model_path();

@@ -140,7 +140,7 @@ async function main() {
     return SKIP;
   }
   if (!fs.existsSync(args.genrec)) throw new Error(`${args.genrec} is not built`);
-  const shipped = path.join(root, "models", "genrec-gtzan-mini.genrec");
+  const shipped = path.join(root, "models", "genrec-gtzan-290.genrec");
   if (!args.model && !process.env.GENREC_MODEL && !fs.existsSync(shipped)) {
     console.log(`skipped: no --model given and ${shipped} is absent`);
     return SKIP;
