@@ -110,9 +110,9 @@ TEST(Predict, OwnReencodingsOfUnseenMusicAgree) {
     std::vector<float> sorted = original.probs;
     std::sort(sorted.rbegin(), sorted.rend());
     const bool decided = !original.uncertain && sorted[0] - sorted[1] >= 0.10f;
-    const std::size_t runner_up = static_cast<std::size_t>(
-        std::find(original.probs.begin(), original.probs.end(), sorted[1]) -
-        original.probs.begin());
+    std::vector<float> without_top = original.probs;
+    without_top[static_cast<std::size_t>(argmax(original.probs))] = -1.0f;
+    const auto runner_up = argmax(without_top);  // a tie with the top still names another genre
     for (const Copy& c : copies) {
       std::vector<float> y;
       Resampler rs(22050, c.rate);
