@@ -1,7 +1,8 @@
 // The parts of training, one at a time, against numbers computed independently of the code
 // under test: the learning-rate schedule, the weight average (EMA), the label-smoothed
 // cross-entropy, and the batch loader (each window once per epoch, batch sizes, seeded order,
-// mixup's convex combinations, paired views), and the consistency loss of paired views.
+// mixup's convex combinations, paired views), the consistency loss of paired views, and the
+// training network's 2x2 max pooling against LibTorch's own.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
@@ -17,6 +18,7 @@
 #include "data/feature_cache.h"
 #include "test_util.h"
 #include "train/cnn.h"
+#include "train/max_pool.h"
 #include "train/train_step.h"
 #include "train/weight_average.h"
 
@@ -83,6 +85,36 @@ void expect_all(const std::vector<double>& v, double expected, const std::string
 // step 0: d = 0.1 -> 0.1 * 1 + 0.9 * 3 = 2.8; step 90: d = min(0.9, 0.91) = 0.9 ->
 // 0.9 * 2.8 + 0.1 * 3 = 2.82. Running statistics follow the same rule; the input normalisation
 // and the batch counters are copied.
+// Our pooling replaces torch::nn::MaxPool2d(2) in the network, so it must give the same outputs
+// and gradients bit for bit: on ReLU-like inputs full of ties (zeros and repeated values), odd
+// sizes (the last row and column are dropped), a non-contiguous input and NaNs.
+TEST(MaxPool2x2, SameValuesAndGradientsAsLibTorch) {
+  torch::manual_seed(7);
+  auto check = [](const torch::Tensor& base) {
+    torch::Tensor a = base.detach().clone().requires_grad_(true);
+    torch::Tensor b = base.detach().clone().requires_grad_(true);
+    torch::Tensor ours = max_pool_2x2(a.transpose(2, 3));
+    torch::Tensor theirs = torch::max_pool2d(b.transpose(2, 3), /*kernel_size=*/2);
+    ASSERT_EQ(ours.sizes(), theirs.sizes());
+    EXPECT_TRUE(torch::equal(ours.isnan(), theirs.isnan()));
+    EXPECT_TRUE(torch::equal(ours.nan_to_num(-1), theirs.nan_to_num(-1)));
+    const torch::Tensor grad = torch::randn(ours.sizes());
+    ours.backward(grad);
+    theirs.backward(grad);
+    EXPECT_TRUE(torch::equal(a.grad(), b.grad()));
+    EXPECT_GT(a.grad().abs().sum().item<float>(), 0.0f);
+  };
+  // [batch][channels][width][height], pooled after swapping the last two: height 9, width 7.
+  torch::Tensor ties = torch::relu(torch::randint(-3, 4, {3, 5, 7, 9})).to(torch::kFloat);
+  check(ties);
+  check(torch::randn({2, 4, 10, 12}));
+  torch::Tensor with_nan = torch::randn({2, 3, 6, 8});
+  with_nan.index_put_({0, 1, 2, 3}, NAN);
+  with_nan.index_put_({1, 2, 4, 5}, NAN);
+  with_nan.index_put_({1, 2, 4, 4}, NAN);
+  check(with_nan);
+}
+
 TEST(WeightAverage, UpdatesWithTheWarmedUpDecay) {
   GenreCnn model = small_net(), average = small_net();
   fill(average, 1.0f, 5);

@@ -1,6 +1,7 @@
 #include "train/cnn.h"
 
 #include "audio/error.h"
+#include "train/max_pool.h"
 
 namespace genrec {
 
@@ -19,7 +20,7 @@ GenreCnnImpl::GenreCnnImpl(const CnnConfig& config, const FeatureConfig& feature
                        .bias(false)));
     blocks->push_back(nn::BatchNorm2d(nn::BatchNorm2dOptions(l.out_channels).eps(kBatchNormEps)));
     blocks->push_back(nn::ReLU(nn::ReLUOptions(/*inplace=*/true)));
-    if (l.pool_after) blocks->push_back(nn::MaxPool2d(nn::MaxPool2dOptions(/*kernel_size=*/2)));
+    if (l.pool_after) blocks->push_back(MaxPool2x2());  // = nn::MaxPool2d(2), faster on CPU
   }
   blocks_ = register_module("blocks", blocks);
   dropout_ = register_module("dropout", nn::Dropout(config.dropout));
