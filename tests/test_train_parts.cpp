@@ -81,10 +81,6 @@ void expect_all(const std::vector<double>& v, double expected, const std::string
   for (double x : v) ASSERT_NEAR(x, expected, 1e-6) << what;
 }
 
-// average = d * average + (1 - d) * model, d = min(decay, (1 + step) / (10 + step)):
-// step 0: d = 0.1 -> 0.1 * 1 + 0.9 * 3 = 2.8; step 90: d = min(0.9, 0.91) = 0.9 ->
-// 0.9 * 2.8 + 0.1 * 3 = 2.82. Running statistics follow the same rule; the input normalisation
-// and the batch counters are copied.
 // Our pooling replaces torch::nn::MaxPool2d(2) in the network, so it must give the same outputs
 // and gradients bit for bit: on ReLU-like inputs full of ties (zeros and repeated values), odd
 // sizes (the last row and column are dropped), a non-contiguous input and NaNs.
@@ -115,6 +111,10 @@ TEST(MaxPool2x2, SameValuesAndGradientsAsLibTorch) {
   check(with_nan);
 }
 
+// average = d * average + (1 - d) * model, d = min(decay, (1 + step) / (10 + step)):
+// step 0: d = 0.1 -> 0.1 * 1 + 0.9 * 3 = 2.8; step 90: d = min(0.9, 0.91) = 0.9 ->
+// 0.9 * 2.8 + 0.1 * 3 = 2.82. Running statistics follow the same rule; the input normalisation
+// and the batch counters are copied.
 TEST(WeightAverage, UpdatesWithTheWarmedUpDecay) {
   GenreCnn model = small_net(), average = small_net();
   fill(average, 1.0f, 5);

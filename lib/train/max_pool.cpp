@@ -6,9 +6,9 @@
 namespace genrec {
 namespace {
 
-// One output row pair: the maximum of each 2x2 window of rows r0/r1 and, when `tap` is not null,
-// which of its taps (0: r0[2x], 1: r0[2x+1], 2: r1[2x], 3: r1[2x+1]) it came from. The order and
-// the test (greater, or NaN) are LibTorch's, so ties and NaNs resolve the same way.
+// One output row pair: the maximum of each 2x2 window of rows r0/r1 and which of its taps (0:
+// r0[2x], 1: r0[2x+1], 2: r1[2x], 3: r1[2x+1]) it came from. The order and the test (greater, or
+// NaN) are LibTorch's, so ties and NaNs resolve the same way.
 void pool_row(const float* r0, const float* r1, std::int64_t out_width, float* out,
               std::uint8_t* tap) {
   for (std::int64_t x = 0; x < out_width; ++x) {
@@ -22,7 +22,7 @@ void pool_row(const float* r0, const float* r1, std::int64_t out_width, float* o
       }
     }
     out[x] = best;
-    if (tap) tap[x] = which;
+    tap[x] = which;
   }
 }
 
