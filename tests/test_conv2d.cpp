@@ -19,9 +19,10 @@ struct Case {
   int c_in, c_out, k, height, width;
 };
 
-// out[co][y][x] = max(0, bias[co] + sum w[co][ci][ky][kx] * in[ci][y+ky-p][x+kx-p]), zero outside.
-std::vector<float> direct_conv_relu(const std::vector<float>& in, const std::vector<float>& w,
-                                    const std::vector<float>& bias, const Case& c) {
+// out[co][y][x] = bias[co] + sum w[co][ci][ky][kx] * in[ci][y+ky-p][x+kx-p], zero outside, then
+// max(0, .) when `relu`.
+std::vector<float> direct_conv(const std::vector<float>& in, const std::vector<float>& w,
+                               const std::vector<float>& bias, const Case& c, bool relu) {
   const int p = c.k / 2;
   std::vector<float> out(static_cast<std::size_t>(c.c_out) * c.height * c.width);
   for (int co = 0; co < c.c_out; ++co)
@@ -37,7 +38,7 @@ std::vector<float> direct_conv_relu(const std::vector<float>& in, const std::vec
                      in[(static_cast<std::size_t>(ci) * c.height + yy) * c.width + xx];
             }
         out[(static_cast<std::size_t>(co) * c.height + y) * c.width + x] =
-            static_cast<float>(std::max(0.0, acc));
+            static_cast<float>(relu ? std::max(0.0, acc) : acc);
       }
   return out;
 }
@@ -69,24 +70,30 @@ TEST(Conv2d, MatchesADirectConvolutionWithAPerChannelBias) {
         std::copy_n(in.data() + (static_cast<std::size_t>(ci) * c.height + y) * c.width, c.width,
                     map.at(ci, y, 0));
     const Conv2d conv(w, bias, c.c_in, c.c_out, c.k);
-    std::vector<float> got;
-    conv.forward_relu(map, got);
-    ASSERT_EQ(got.size(), static_cast<std::size_t>(c.c_out) * c.height * map.row_stride());
+    for (bool relu : {true, false}) {
+      SCOPED_TRACE(relu ? "with ReLU" : "without ReLU");
+      std::vector<float> got;
+      conv.forward(map, got, relu);
+      ASSERT_EQ(got.size(), static_cast<std::size_t>(c.c_out) * c.height * map.row_stride());
 
-    const std::vector<float> expected = direct_conv_relu(in, w, bias, c);
-    int positive = 0;
-    for (int co = 0; co < c.c_out; ++co)
-      for (int y = 0; y < c.height; ++y)
-        for (int x = 0; x < c.width; ++x) {
-          const float e = expected[(static_cast<std::size_t>(co) * c.height + y) * c.width + x];
-          const float g = got[(static_cast<std::size_t>(co) * c.height + y) * map.row_stride() + x];
-          positive += e > 0;
-          ASSERT_NEAR(g, e, 1e-4f * (1.0f + std::abs(e)))
-              << "channel " << co << " row " << y << " column " << x;
-        }
-    // Both sides of the ReLU are exercised.
-    EXPECT_GT(positive, 0);
-    EXPECT_LT(positive, static_cast<int>(expected.size()));
+      const std::vector<float> expected = direct_conv(in, w, bias, c, relu);
+      int positive = 0, negative = 0;
+      for (int co = 0; co < c.c_out; ++co)
+        for (int y = 0; y < c.height; ++y)
+          for (int x = 0; x < c.width; ++x) {
+            const float e = expected[(static_cast<std::size_t>(co) * c.height + y) * c.width + x];
+            const float g =
+                got[(static_cast<std::size_t>(co) * c.height + y) * map.row_stride() + x];
+            positive += e > 0;
+            negative += e < 0;
+            ASSERT_NEAR(g, e, 1e-4f * (1.0f + std::abs(e)))
+                << "channel " << co << " row " << y << " column " << x;
+          }
+      // Both sides of the ReLU are exercised; without it, negative outputs stay.
+      EXPECT_GT(positive, 0);
+      EXPECT_LT(positive, static_cast<int>(expected.size()));
+      EXPECT_EQ(negative > 0, !relu);
+    }
   }
 }
 

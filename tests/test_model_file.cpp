@@ -125,7 +125,7 @@ TEST(ModelFile, SaveLoadGivesIdenticalLogitsAndInfo) {
 // The inference network (implicit-GEMM convolutions, folded batch norm) against LibTorch's
 // forward pass of the same module, over every architecture option.
 TEST(ModelFile, InferenceMatchesLibTorchForward) {
-  std::vector<CnnConfig> archs(7);
+  std::vector<CnnConfig> archs(9);
   archs[1].pooling = "avg";
   archs[2].pooling = "max";
   archs[3].pooling = "time_avgmax";
@@ -135,6 +135,13 @@ TEST(ModelFile, InferenceMatchesLibTorchForward) {
   archs[4].kernel_size = 5;
   archs[5].max_input_hz = 7500;
   archs[6].channels = {16, 32, 64, 128, 256};  // configs/gtzan-290.toml: pooled down to 4x4
+  archs[7].channels = {16, 32, 64, 128, 256};  // a residual unit after every block
+  archs[7].residual_convs = 1;
+  archs[8].channels = {6, 10, 12};  // residual units of two convolutions, 5x5
+  archs[8].convs_per_block = 2;
+  archs[8].residual_convs = 2;
+  archs[8].kernel_size = 5;
+  archs[8].pooling = "time_avgmax";
   const FeatureConfig features;
   torch::manual_seed(11);
   for (std::size_t a = 0; a < archs.size(); ++a) {
@@ -308,10 +315,24 @@ TEST(ModelFile, ArchitectureTravelsWithTheFile) {
   arch.convs_per_block = 2;
   arch.pooling = "time_avgmax";
   arch.input_reference = "window_max";
+  arch.residual_convs = 1;
   const GenreModel model = random_model(arch);
   model.save(dir + "/small.genrec");
   const GenreModel loaded = GenreModel::load(dir + "/small.genrec");
   EXPECT_EQ(CnnConfig::from_json(loaded.info().arch).channels, (std::vector<int>{8, 16, 24}));
+  EXPECT_EQ(CnnConfig::from_json(loaded.info().arch).residual_convs, 1);
+  // A network without residual units writes no residual_convs (earlier releases read it).
+  EXPECT_FALSE(CnnConfig{}.to_json().contains("residual_convs"));
+  nlohmann::json too_many = arch.to_json();
+  too_many["residual_convs"] = 5;
+  try {
+    CnnConfig::from_json(too_many);
+    ADD_FAILURE() << "residual_convs 5 accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("residual_convs must be an integer in [0, 4]"),
+              std::string::npos)
+        << e.what();
+  }
   const auto x = random_logmel(1, 9);
   EXPECT_EQ(model.logits(x.data(), 1), loaded.logits(x.data(), 1));
   // With window_max input a louder copy of the same window gives the same logits.

@@ -8,15 +8,18 @@
 namespace genrec {
 
 nlohmann::json CnnConfig::to_json() const {
-  return nlohmann::json{{"type", "cnn"},
-                        {"channels", channels},
-                        {"convs_per_block", convs_per_block},
-                        {"kernel_size", kernel_size},
-                        {"dropout", dropout},
-                        {"pooling", pooling},
-                        {"input_reference", input_reference},
-                        {"max_input_hz", max_input_hz},
-                        {"ensemble", ensemble}};
+  nlohmann::json j{{"type", "cnn"},
+                   {"channels", channels},
+                   {"convs_per_block", convs_per_block},
+                   {"kernel_size", kernel_size},
+                   {"dropout", dropout},
+                   {"pooling", pooling},
+                   {"input_reference", input_reference},
+                   {"max_input_hz", max_input_hz},
+                   {"ensemble", ensemble}};
+  // Only when used, so files of networks without residual units read in earlier releases.
+  if (residual_convs > 0) j["residual_convs"] = residual_convs;
+  return j;
 }
 
 CnnConfig CnnConfig::from_json(const nlohmann::json& j) {
@@ -39,6 +42,10 @@ CnnConfig CnnConfig::from_json(const nlohmann::json& j) {
       if (!value.is_number_integer() || value.get<int>() < 1 || value.get<int>() > 4)
         fail("convs_per_block must be an integer in [1, 4]");
       c.convs_per_block = value.get<int>();
+    } else if (key == "residual_convs") {
+      if (!value.is_number_integer() || value.get<int>() < 0 || value.get<int>() > 4)
+        fail("residual_convs must be an integer in [0, 4]");
+      c.residual_convs = value.get<int>();
     } else if (key == "kernel_size") {
       if (!value.is_number_integer() || value.get<int>() < 1 || value.get<int>() % 2 == 0 ||
           value.get<int>() > kMaxKernelSize)
@@ -113,6 +120,18 @@ std::vector<ConvLayerSpec> CnnConfig::conv_layers() const {
       in_channels = out_channels;
     }
     ++index;  // max pool
+    if (residual_convs == 0) continue;
+    const std::string unit = "blocks." + std::to_string(index) + ".branch.";
+    for (int i = 0; i < residual_convs; ++i) {
+      ConvLayerSpec l;
+      l.conv = unit + std::to_string(3 * i);
+      l.norm = unit + std::to_string(3 * i + 1);
+      l.in_channels = l.out_channels = out_channels;
+      l.residual_start = i == 0;
+      l.residual_end = i + 1 == residual_convs;
+      layers.push_back(l);
+    }
+    ++index;  // the residual unit
   }
   return layers;
 }

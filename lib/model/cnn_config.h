@@ -23,13 +23,22 @@ struct ConvLayerSpec {
   int in_channels = 0;
   int out_channels = 0;
   bool pool_after = false;  // the last convolution of a block: 2x2 max pool follows
+  // A residual unit's convolutions: the first keeps its input for the skip connection; the
+  // last adds that input after its batch norm and before its ReLU (identity shortcut).
+  bool residual_start = false;
+  bool residual_end = false;
 };
 
-// Blocks of (conv kxk -> batch norm -> ReLU) x convs_per_block -> 2x2 max pool, then global
-// pooling over frequency and time, dropout and one linear layer to the labels.
+// Blocks of (conv kxk -> batch norm -> ReLU) x convs_per_block -> 2x2 max pool [-> residual
+// unit], then global pooling over frequency and time, dropout and one linear layer to the labels.
 struct CnnConfig {
   std::vector<int> channels = {16, 32, 64, 128};  // output channels per block
   int convs_per_block = 1;
+  // Convolutions of a residual unit after each block's pool (0: none): x -> ReLU(x + f(x)),
+  // f = (conv kxk -> batch norm) with a ReLU between convolutions; the pooled resolution and
+  // the block's channels, so the shortcut is the identity (cf. the residual blocks of Won et
+  // al.'s short-chunk CNN, which stride instead of pool and project the shortcut).
+  int residual_convs = 0;
   int kernel_size = 3;
   double dropout = 0.3;  // before the linear head
   // "avg", "max" or "avgmax" (both, concatenated): over frequency and time. "time_avgmax": mean
@@ -45,7 +54,7 @@ struct CnnConfig {
   // segment probabilities are averaged; more members, steadier predictions from small data.
   int ensemble = 1;
 
-  // Every field, plus "type": "cnn".
+  // Every field (residual_convs only when > 0), plus "type": "cnn".
   nlohmann::json to_json() const;
   // Absent keys keep their defaults. Throws genrec::Error("config", "model", cause) for an
   // unknown key, a wrong type or an out-of-range value.
@@ -56,7 +65,8 @@ struct CnnConfig {
   // Size of the vector the pooling produces for `bands` input bands (the head's input).
   int pooled_features(int bands) const;
   // The convolutions in order (the layout of LibTorch's "blocks" Sequential: conv, batch norm,
-  // ReLU per convolution, a max pool after each block).
+  // ReLU per convolution, a max pool after each block, then the block's residual unit as one
+  // item whose "branch" Sequential holds conv, batch norm[, ReLU, conv, batch norm ...]).
   std::vector<ConvLayerSpec> conv_layers() const;
   // Every tensor one network holds: "norm_mean" and "norm_std" [input bands], each
   // convolution's and batch norm's, "head.weight" [n_labels][pooled] and "head.bias".

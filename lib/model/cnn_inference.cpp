@@ -22,7 +22,8 @@ CnnInference::CnnInference(const CnnConfig& config, const FeatureConfig& feature
       n_mels_(features.n_mels),
       n_frames_(static_cast<int>(features.frames_per_segment())),
       n_bands_(config.input_bands(features)),
-      n_labels_(n_labels) {
+      n_labels_(n_labels),
+      layers_(config.conv_layers()) {
   const std::vector<TensorSpec> specs = config.tensor_specs(features, n_labels);
   const std::vector<const NamedTensor*> t = match_tensors(tensors, specs);
   for (std::size_t i = 0; i < specs.size(); ++i)
@@ -33,7 +34,7 @@ CnnInference::CnnInference(const CnnConfig& config, const FeatureConfig& feature
     net.norm_mean = t[next++]->values;
     net.norm_std = t[next++]->values;
     int height = n_bands_, width = n_frames_;
-    for (const ConvLayerSpec& l : config.conv_layers()) {
+    for (const ConvLayerSpec& l : layers_) {
       const std::vector<float>& w = t[next++]->values;
       const std::vector<float>& gamma = t[next++]->values;
       const std::vector<float>& beta = t[next++]->values;
@@ -50,7 +51,6 @@ CnnInference::CnnInference(const CnnConfig& config, const FeatureConfig& feature
         bias[co] = static_cast<float>(beta[co] - mean[co] * scale);
       }
       net.convs.emplace_back(folded, bias, l.in_channels, l.out_channels, config.kernel_size);
-      if (m == 0) pool_after_.push_back(l.pool_after);
       if (l.pool_after) {
         height /= 2;
         width /= 2;
@@ -100,10 +100,15 @@ void CnnInference::forward_member(const Member& net, const float* logmel, float*
     for (int x = 0; x < n_frames_; ++x)
       dst[x] = (src[x] - ref - net.norm_mean[b]) / net.norm_std[b];
   }
+  std::size_t skip = 0;  // the input map of the current residual unit
   for (std::size_t i = 0; i < net.convs.size(); ++i) {
     const FeatureMap& src = ws.maps[i];
-    net.convs[i].forward_relu(src, ws.grid);
-    if (pool_after_[i])
+    if (layers_[i].residual_start) skip = i;
+    // ref: ResidualUnitImpl, ReLU(x + branch(x)): the branch's last batch norm has no ReLU of
+    // its own.
+    net.convs[i].forward(src, ws.grid, /*relu=*/!layers_[i].residual_end);
+    if (layers_[i].residual_end) add_relu(ws.grid.data(), ws.maps[skip]);
+    if (layers_[i].pool_after)
       max_pool_2x2(ws.grid.data(), src.height, src.row_stride(), ws.maps[i + 1]);
     else
       copy_grid(ws.grid.data(), src.height, src.width, src.row_stride(), ws.maps[i + 1]);
@@ -153,7 +158,7 @@ std::vector<float> CnnInference::logits(const float* logmel, std::size_t batch, 
     for (std::size_t i = 0; i < convs.size(); ++i) {
       ws.maps[i].reset(channels, height, width, convs[i].kernel() / 2);
       channels = convs[i].out_channels();
-      if (pool_after_[i]) {
+      if (layers_[i].pool_after) {
         height /= 2;
         width /= 2;
       }

@@ -42,7 +42,7 @@ class CnnInference {
 
   CnnConfig config_;
   int n_mels_, n_frames_, n_bands_, n_labels_;
-  std::vector<bool> pool_after_;  // per convolution, the same in every member
+  std::vector<ConvLayerSpec> layers_;  // CnnConfig::conv_layers(), the same in every member
   std::vector<Member> members_;
   std::int64_t n_parameters_ = 0;
 };

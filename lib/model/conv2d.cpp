@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string>
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -24,13 +25,15 @@ constexpr int kCols = 24;
 // below it are the plane's own bottom border).
 std::size_t read_slack(int pad) { return kCols + 2 * static_cast<std::size_t>(pad); }
 
-// One tile: c[r][j] = max(0, bias[r] + sum_p a[p][r] * b[offsets[p] + j]), r < rows, j < cols.
-// a: the packed weights of kRows channels ([k][kRows]); b: the input at the tile's position.
+// One tile: c[r][j] = max(floor, bias[r] + sum_p a[p][r] * b[offsets[p] + j]), r < rows,
+// j < cols (floor 0: ReLU; -infinity: none). a: the packed weights of kRows channels
+// ([k][kRows]); b: the input at the tile's position.
 using TileFn = void (*)(int k, const float* a, const float* b, const std::int32_t* offsets,
-                        const float* bias, float* c, std::size_t ldc, int rows, int cols);
+                        const float* bias, float floor, float* c, std::size_t ldc, int rows,
+                        int cols);
 
 void tile_generic(int k, const float* a, const float* b, const std::int32_t* offsets,
-                  const float* bias, float* c, std::size_t ldc, int rows, int cols) {
+                  const float* bias, float floor, float* c, std::size_t ldc, int rows, int cols) {
   float acc[kRows][kCols];
   for (int r = 0; r < kRows; ++r)
     for (int j = 0; j < kCols; ++j) acc[r][j] = bias[r];
@@ -42,7 +45,7 @@ void tile_generic(int k, const float* a, const float* b, const std::int32_t* off
     }
   }
   for (int r = 0; r < rows; ++r)
-    for (int j = 0; j < cols; ++j) c[r * ldc + j] = std::max(0.0f, acc[r][j]);
+    for (int j = 0; j < cols; ++j) c[r * ldc + j] = std::max(floor, acc[r][j]);
 }
 
 #ifdef GENREC_HAVE_AVX2_KERNEL
@@ -50,7 +53,8 @@ void tile_generic(int k, const float* a, const float* b, const std::int32_t* off
 // broadcasts per step (the 4x24 shape keeps all 16 ymm registers busy without spilling).
 __attribute__((target("avx2,fma"))) void tile_avx2(int k, const float* a, const float* b,
                                                    const std::int32_t* offsets, const float* bias,
-                                                   float* c, std::size_t ldc, int rows, int cols) {
+                                                   float floor, float* c, std::size_t ldc, int rows,
+                                                   int cols) {
   // Named accumulators: an array of them is spilled to the stack on every step by GCC 12.
   __m256 c00 = _mm256_broadcast_ss(bias + 0), c01 = c00, c02 = c00;
   __m256 c10 = _mm256_broadcast_ss(bias + 1), c11 = c10, c12 = c10;
@@ -75,12 +79,12 @@ __attribute__((target("avx2,fma"))) void tile_avx2(int k, const float* a, const 
     GENREC_TILE_ROW(3, c30, c31, c32)
 #undef GENREC_TILE_ROW
   }
-  const __m256 zero = _mm256_setzero_ps();
+  const __m256 lo = _mm256_set1_ps(floor);
   const __m256 acc[kRows][3] = {
-      {_mm256_max_ps(c00, zero), _mm256_max_ps(c01, zero), _mm256_max_ps(c02, zero)},
-      {_mm256_max_ps(c10, zero), _mm256_max_ps(c11, zero), _mm256_max_ps(c12, zero)},
-      {_mm256_max_ps(c20, zero), _mm256_max_ps(c21, zero), _mm256_max_ps(c22, zero)},
-      {_mm256_max_ps(c30, zero), _mm256_max_ps(c31, zero), _mm256_max_ps(c32, zero)}};
+      {_mm256_max_ps(c00, lo), _mm256_max_ps(c01, lo), _mm256_max_ps(c02, lo)},
+      {_mm256_max_ps(c10, lo), _mm256_max_ps(c11, lo), _mm256_max_ps(c12, lo)},
+      {_mm256_max_ps(c20, lo), _mm256_max_ps(c21, lo), _mm256_max_ps(c22, lo)},
+      {_mm256_max_ps(c30, lo), _mm256_max_ps(c31, lo), _mm256_max_ps(c32, lo)}};
   if (rows == kRows && cols == kCols) {
     for (int r = 0; r < kRows; ++r)
       for (int j = 0; j < 3; ++j) _mm256_storeu_ps(c + r * ldc + 8 * j, acc[r][j]);
@@ -130,7 +134,7 @@ Conv2d::Conv2d(const std::vector<float>& weights, const std::vector<float>& bias
   }
 }
 
-void Conv2d::forward_relu(const FeatureMap& in, std::vector<float>& out) const {
+void Conv2d::forward(const FeatureMap& in, std::vector<float>& out, bool relu) const {
   static const TileFn tile = pick_tile();
   if (in.channels != c_in_ || in.pad != k_ / 2)
     throw Error("model", "conv2d", "input does not match the layer");
@@ -147,15 +151,27 @@ void Conv2d::forward_relu(const FeatureMap& in, std::vector<float>& out) const {
   const std::size_t n = static_cast<std::size_t>(in.height) * in.row_stride();
   out.resize(static_cast<std::size_t>(c_out_) * n);
   const int panels = (c_out_ + kRows - 1) / kRows;
+  const float floor = relu ? 0.0f : -std::numeric_limits<float>::infinity();
   for (std::size_t n0 = 0; n0 < n; n0 += kCols) {
     const int cols = static_cast<int>(std::min<std::size_t>(kCols, n - n0));
     for (int m = 0; m < panels; ++m) {
       const int rows = std::min(kRows, c_out_ - m * kRows);
       tile(taps, packed_.data() + static_cast<std::size_t>(m) * taps * kRows, in.data.data() + n0,
-           offsets.data(), bias_.data() + m * kRows, out.data() + m * kRows * n + n0, n, rows,
-           cols);
+           offsets.data(), bias_.data() + m * kRows, floor, out.data() + m * kRows * n + n0, n,
+           rows, cols);
     }
   }
+}
+
+void add_relu(float* grid, const FeatureMap& skip) {
+  const std::size_t plane = static_cast<std::size_t>(skip.height) * skip.row_stride();
+  for (int c = 0; c < skip.channels; ++c)
+    for (int y = 0; y < skip.height; ++y) {
+      float* dst = grid + c * plane + static_cast<std::size_t>(y) * skip.row_stride();
+      const float* src = skip.data.data() + c * skip.plane_stride() +
+                         static_cast<std::size_t>(y + skip.pad) * skip.row_stride() + skip.pad;
+      for (int x = 0; x < skip.width; ++x) dst[x] = std::max(0.0f, dst[x] + src[x]);
+    }
 }
 
 void max_pool_2x2(const float* grid, int height, int row_stride, FeatureMap& next) {

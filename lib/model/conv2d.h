@@ -34,11 +34,11 @@ class Conv2d {
   int kernel() const { return k_; }
   int out_channels() const { return c_out_; }
 
-  // out[co][y * in.row_stride() + x] = max(0, bias[co] + sum_{ci,ky,kx} w * in(ci, y+ky-p, x+kx-p))
-  // for y < in.height and x < in.width; the other columns of each row are scratch. `in` must
-  // have in.pad == kernel / 2 and in_channels channels. out is resized to
-  // c_out * in.height * in.row_stride().
-  void forward_relu(const FeatureMap& in, std::vector<float>& out) const;
+  // out[co][y * in.row_stride() + x] = bias[co] + sum_{ci,ky,kx} w * in(ci, y+ky-p, x+kx-p),
+  // through a ReLU (max with 0) when `relu`, for y < in.height and x < in.width; the other
+  // columns of each row are scratch. `in` must have in.pad == kernel / 2 and in_channels
+  // channels. out is resized to c_out * in.height * in.row_stride().
+  void forward(const FeatureMap& in, std::vector<float>& out, bool relu = true) const;
 
  private:
   int c_in_, c_out_, k_;
@@ -46,6 +46,10 @@ class Conv2d {
   std::vector<float> bias_;    // [panels * 4]
 };
 
+// A residual unit's shortcut: grid[c][y][x] = max(0, grid[c][y][x] + skip(c, y, x)) over the
+// valid part of a conv output grid [c][skip.height][skip.row_stride()] (the unit's input `skip`
+// has the grid's sizes and border).
+void add_relu(float* grid, const FeatureMap& skip);
 // 2x2 max pool (stride 2, floor) of a conv output grid [c][height][row_stride] into the
 // interior of `next`, which must be sized [c][height/2][valid width/2].
 void max_pool_2x2(const float* grid, int height, int row_stride, FeatureMap& next);

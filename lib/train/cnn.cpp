@@ -11,15 +11,24 @@ GenreCnnImpl::GenreCnnImpl(const CnnConfig& config, const FeatureConfig& feature
   norm_mean_ = register_buffer("norm_mean", torch::zeros({n_bands_}));
   norm_std_ = register_buffer("norm_std", torch::ones({n_bands_}));
   nn::Sequential blocks;
-  // The order CnnConfig::conv_layers() names: conv, batch norm, ReLU, and a pool after a block.
+  ResidualUnit unit{nullptr};
+  // The order CnnConfig::conv_layers() names: conv, batch norm, ReLU, a pool after a block, and
+  // the block's residual unit with its convolutions in a branch (no ReLU after the last one:
+  // it follows the shortcut's sum).
   for (const ConvLayerSpec& l : config.conv_layers()) {
+    if (l.residual_start) unit = ResidualUnit();
+    nn::Sequential& into = unit ? unit->branch : blocks;
     // No conv bias: the batch norm that follows has its own shift.
-    blocks->push_back(
-        nn::Conv2d(nn::Conv2dOptions(l.in_channels, l.out_channels, config.kernel_size)
-                       .padding(config.kernel_size / 2)
-                       .bias(false)));
-    blocks->push_back(nn::BatchNorm2d(nn::BatchNorm2dOptions(l.out_channels).eps(kBatchNormEps)));
-    blocks->push_back(nn::ReLU(nn::ReLUOptions(/*inplace=*/true)));
+    into->push_back(nn::Conv2d(nn::Conv2dOptions(l.in_channels, l.out_channels, config.kernel_size)
+                                   .padding(config.kernel_size / 2)
+                                   .bias(false)));
+    into->push_back(nn::BatchNorm2d(nn::BatchNorm2dOptions(l.out_channels).eps(kBatchNormEps)));
+    if (l.residual_end) {
+      blocks->push_back(unit);
+      unit = nullptr;
+      continue;
+    }
+    into->push_back(nn::ReLU(nn::ReLUOptions(/*inplace=*/true)));
     if (l.pool_after) blocks->push_back(MaxPool2x2());  // = nn::MaxPool2d(2), faster on CPU
   }
   blocks_ = register_module("blocks", blocks);
@@ -32,11 +41,7 @@ torch::Tensor GenreCnnImpl::forward(const torch::Tensor& logmel) {
   if (config_.input_reference == "window_max") x = x - x.amax(/*dim=*/{1, 2}, /*keepdim=*/true);
   x = (x - norm_mean_.view({1, -1, 1})) / norm_std_.view({1, -1, 1});
   x = x.unsqueeze(1);
-  for (auto& layer : *blocks_) {
-    auto bn = std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(layer.ptr());
-    x = bn && cross_rank_sum_ && is_training() ? synced_batch_norm(x, *bn)
-                                               : layer.forward<torch::Tensor>(x);
-  }  // [B][C][F'][T']
+  x = run_layers(blocks_, x);  // [B][C][F'][T']
   torch::Tensor pooled;
   if (config_.pooling == "avg") {
     pooled = x.mean({2, 3});
@@ -48,6 +53,20 @@ torch::Tensor GenreCnnImpl::forward(const torch::Tensor& logmel) {
     pooled = torch::cat({x.mean({2, 3}), x.amax({2, 3})}, /*dim=*/1);
   }
   return head_->forward(dropout_->forward(pooled));
+}
+
+torch::Tensor GenreCnnImpl::run_layers(torch::nn::Sequential& layers, torch::Tensor x) {
+  for (auto& layer : *layers) {
+    if (auto unit = std::dynamic_pointer_cast<ResidualUnitImpl>(layer.ptr())) {
+      x = torch::relu(x + run_layers(unit->branch, x));
+    } else if (auto bn = std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(layer.ptr());
+               bn && cross_rank_sum_ && is_training()) {
+      x = synced_batch_norm(x, *bn);
+    } else {
+      x = layer.forward<torch::Tensor>(x);
+    }
+  }
+  return x;
 }
 
 void GenreCnnImpl::sync_batch_norm(

@@ -11,6 +11,17 @@
 
 namespace genrec {
 
+// A residual unit of the "blocks" Sequential: x -> ReLU(x + branch(x)), the branch being conv,
+// batch norm[, ReLU, conv, batch norm ...]. GenreCnnImpl::forward runs the branch layer by
+// layer (its batch norms may be synchronised across ranks); forward() is Sequential's entry.
+class ResidualUnitImpl : public torch::nn::Module {
+ public:
+  ResidualUnitImpl() : branch(register_module("branch", torch::nn::Sequential())) {}
+  torch::Tensor forward(const torch::Tensor& x) { return torch::relu(x + branch->forward(x)); }
+  torch::nn::Sequential branch;
+};
+TORCH_MODULE(ResidualUnit);
+
 class GenreCnnImpl : public torch::nn::Module {
  public:
   GenreCnnImpl(const CnnConfig& config, const FeatureConfig& features, int n_labels);
@@ -28,6 +39,9 @@ class GenreCnnImpl : public torch::nn::Module {
 
  private:
   torch::Tensor synced_batch_norm(const torch::Tensor& x, torch::nn::BatchNorm2dImpl& bn);
+  // The layers of `layers` in order (batch norm synchronised across ranks when asked,
+  // residual units with their shortcut).
+  torch::Tensor run_layers(torch::nn::Sequential& layers, torch::Tensor x);
 
   CnnConfig config_;
   std::function<torch::Tensor(const torch::Tensor&)> cross_rank_sum_;
