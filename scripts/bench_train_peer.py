@@ -39,9 +39,28 @@ def input_bands(features, arch):
     return n
 
 
+class ResidualUnit(nn.Module):
+    """Mirror of lib/train/cnn.h's ResidualUnitImpl: x -> ReLU(x + branch(x)), the branch n
+    (conv -> BN) with a ReLU between them."""
+
+    def __init__(self, channels, k, n):
+        super().__init__()
+        layers = []
+        for i in range(n):
+            layers += [nn.Conv2d(channels, channels, k, padding=k // 2, bias=False),
+                       nn.BatchNorm2d(channels)]
+            if i + 1 < n:
+                layers.append(nn.ReLU(inplace=True))
+        self.branch = nn.Sequential(*layers)
+
+    def forward(self, x):
+        return torch.relu(x + self.branch(x))
+
+
 class GenreCnn(nn.Module):
     """Mirror of lib/train/cnn.cpp: the input bands, per-band normalisation, blocks of
-    (conv -> BN -> ReLU) x k -> 2x2 max pool, global avg/max pooling, dropout, linear."""
+    (conv -> BN -> ReLU) x k -> 2x2 max pool [-> residual unit], global avg/max pooling,
+    dropout, linear."""
 
     def __init__(self, arch, features, n_labels):
         super().__init__()
@@ -57,6 +76,8 @@ class GenreCnn(nn.Module):
                            nn.BatchNorm2d(c_out), nn.ReLU(inplace=True)]
                 c_in = c_out
             layers.append(nn.MaxPool2d(2))
+            if arch.get("residual_convs", 0) > 0:
+                layers.append(ResidualUnit(c_out, k, arch["residual_convs"]))
         self.blocks = nn.Sequential(*layers)
         self.pooling = arch.get("pooling", "avgmax")
         self.relative = arch.get("input_reference", "absolute") == "window_max"
