@@ -58,7 +58,7 @@ torch::Tensor GenreCnnImpl::forward(const torch::Tensor& logmel) {
 torch::Tensor GenreCnnImpl::run_layers(torch::nn::Sequential& layers, torch::Tensor x) {
   for (auto& layer : *layers) {
     if (auto unit = std::dynamic_pointer_cast<ResidualUnitImpl>(layer.ptr())) {
-      x = torch::relu(x + run_layers(unit->branch, x));
+      x = ResidualUnitImpl::join(x, run_layers(unit->branch, x));
     } else if (auto bn = std::dynamic_pointer_cast<torch::nn::BatchNorm2dImpl>(layer.ptr());
                bn && cross_rank_sum_ && is_training()) {
       x = synced_batch_norm(x, *bn);

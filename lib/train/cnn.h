@@ -17,7 +17,11 @@ namespace genrec {
 class ResidualUnitImpl : public torch::nn::Module {
  public:
   ResidualUnitImpl() : branch(register_module("branch", torch::nn::Sequential())) {}
-  torch::Tensor forward(const torch::Tensor& x) { return torch::relu(x + branch->forward(x)); }
+  torch::Tensor forward(const torch::Tensor& x) { return join(x, branch->forward(x)); }
+  // The shortcut: ReLU(x + the branch's output).
+  static torch::Tensor join(const torch::Tensor& x, const torch::Tensor& branch_out) {
+    return torch::relu(x + branch_out);
+  }
   torch::nn::Sequential branch;
 };
 TORCH_MODULE(ResidualUnit);
