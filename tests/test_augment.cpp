@@ -118,6 +118,40 @@ TEST(Augment, LowpassFloorsEveryBandFromACutoffUp) {
   }
 }
 
+// The teacher view of lowpass_teacher_weight: the same seed with apply_lowpass = false makes
+// every other draw the same and leaves the bands alone, and the return value says whether band
+// limiting was drawn.
+TEST(Augment, WithoutApplyingLowpassTheSameDrawsLeaveTheBands) {
+  AugmentOptions o;  // masks, gain and band limiting on half of the windows
+  o.lowpass_prob = 0.5;
+  o.lowpass_min_band = 20;
+  const auto x = window(6);
+  int drawn = 0;
+  for (std::uint64_t seed = 0; seed < 40; ++seed) {
+    std::vector<float> with = x, without = x;
+    std::mt19937_64 a(seed), b(seed);
+    const bool lowpassed = augment_window(with.data(), kMels, kFrames, o, 80.0,
+                                          std::vector<float>(kMels, -99.0f), a);
+    EXPECT_EQ(augment_window(without.data(), kMels, kFrames, o, 80.0,
+                             std::vector<float>(kMels, -99.0f), b, /*apply_lowpass=*/false),
+              lowpassed);
+    EXPECT_EQ(a(), b()) << "the two calls drew differently, seed " << seed;
+    // Below the lowest band the slope can reach, both views are the same.
+    const int untouched = (o.lowpass_min_band - o.lowpass_slope_bands) * kFrames;
+    EXPECT_TRUE(std::equal(with.begin(), with.begin() + untouched, without.begin()));
+    if (lowpassed) {
+      ++drawn;
+      EXPECT_NE(with, without) << "seed " << seed;
+      // The highest band is at the floor in the band-limited view (masks may fill it too).
+      EXPECT_LE(at(with, kMels - 1, 0), at(without, kMels - 1, 0));
+    } else {
+      EXPECT_EQ(with, without) << "seed " << seed;
+    }
+  }
+  EXPECT_GT(drawn, 5);
+  EXPECT_LT(drawn, 35);
+}
+
 TEST(Augment, LowpassSlopeAttenuatesTheBandsBelowTheCutoffStepByStep) {
   AugmentOptions o = nothing();
   o.lowpass_prob = 1.0;

@@ -383,6 +383,9 @@ TEST(RunConfig, BadValuesAreRejectedWithTheirNames) {
   expect_bad("[train]\nconsistency_weight = -1\n", "consistency_weight must be >= 0");
   expect_bad("[train]\nconsistency_weight = 2\nmixup_alpha = 0.2\n",
              "consistency_weight and mixup_alpha cannot both be > 0");
+  expect_bad("[train]\nlowpass_teacher_weight = -1\n", "lowpass_teacher_weight must be >= 0");
+  expect_bad("[train]\nlowpass_teacher_weight = 1\nmixup_alpha = 0.2\n",
+             "lowpass_teacher_weight cannot be > 0 with mixup_alpha or consistency_weight");
 }
 
 TEST(RunConfig, FeatureConfigJsonRoundTrip) {

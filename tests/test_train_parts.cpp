@@ -217,6 +217,61 @@ TEST(TrainStep, PairedViewsAddTheWeightedDivergence) {
   EXPECT_NEAR(r.loss, ce + 3.0 * js, 1e-4 * (1 + ce));
 }
 
+TEST(KlFromTeacher, MatchesHandComputedValuesAndStopsTheTeachersGradient) {
+  const torch::Tensor t = torch::tensor({{1.0f, 2.0f, 0.5f}, {0.2f, 0.1f, -0.3f}}).requires_grad_();
+  const torch::Tensor s = torch::tensor({{-1.0f, 0.0f, 3.0f}, {0.2f, 0.1f, -0.3f}}).requires_grad_();
+  // Row 1: sum p_t (log p_t - log p_s) with p_t = softmax(1, 2, 0.5); row 2 is the same twice.
+  const torch::Tensor kl = kl_from_teacher(t, s);
+  EXPECT_NEAR(kl.item<double>(), 1.9704153954020858, 1e-5);
+  EXPECT_NEAR(kl_from_teacher(s, t).item<double>(), 1.6115628637947916, 1e-5);  // not symmetric
+  kl.backward();
+  EXPECT_FALSE(t.grad().defined()) << "the teacher's logits got a gradient";
+  ASSERT_TRUE(s.grad().defined());
+  EXPECT_GT(s.grad().abs().sum().item<double>(), 0.1);
+}
+
+// With teacher views, the step's loss is the cross-entropy of the batch plus the weight times
+// KL(teacher || window) of the band-limited windows over the batch size, the teacher being the
+// network in evaluation mode on the full-band views. Computed here from separate passes; the
+// net is in eval mode throughout, so both passes see the same batch norm.
+TEST(TrainStep, TeacherViewsAddTheWeightedDivergenceOfTheBandLimitedWindows) {
+  torch::manual_seed(6);
+  const FeatureConfig features;
+  const int n_mels = features.n_mels, n_frames = 16;
+  GenreCnn net = small_net();
+  net->eval();
+  const auto window = static_cast<std::size_t>(n_mels) * n_frames;
+  const torch::Tensor x = torch::randn({4, n_mels, n_frames});
+  const torch::Tensor full = torch::randn({2, n_mels, n_frames});  // of windows 1 and 3
+  TrainBatch batch;
+  batch.size = 4;
+  batch.x.assign(x.data_ptr<float>(), x.data_ptr<float>() + 4 * window);
+  batch.y = {0, 1, 2, 1};
+  batch.full_index = {1, 3};
+  batch.x_full.assign(full.data_ptr<float>(), full.data_ptr<float>() + 2 * window);
+  const torch::Tensor y = torch::tensor({0, 1, 2, 1}, torch::kInt64);
+  double ce = 0, kl = 0;
+  {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor logits = net->forward(x), teacher = net->forward(full);
+    ce = smoothed_cross_entropy(logits, y, 0.1).item<double>();
+    kl = kl_from_teacher(teacher, logits.index_select(0, torch::tensor({1, 3}))).item<double>();
+  }
+  ASSERT_GT(kl, 1e-4);
+  torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(1e-3));
+  const StepResult r =
+      train_step(net, optimizer, batch, n_mels, n_frames, 1e-3, {0.1, 0.0, 2.0});
+  EXPECT_NEAR(r.loss, ce + 2.0 * kl / 4, 1e-4 * (1 + ce));
+  // Weight 0: the plain cross-entropy, teacher views or not (the same initial weights).
+  torch::manual_seed(6);
+  GenreCnn plain = small_net();
+  plain->eval();
+  torch::optim::AdamW plain_optimizer(plain->parameters(), torch::optim::AdamWOptions(1e-3));
+  EXPECT_NEAR(train_step(plain, plain_optimizer, batch, n_mels, n_frames, 1e-3, {0.1, 0.0, 0.0})
+                  .loss,
+              ce, 1e-4 * (1 + ce));
+}
+
 // A tiny dataset: 2 genres x 3 songs of exactly one window (3 s), each a different tone, so a
 // window's content names its song.
 struct TinyCache {
@@ -454,6 +509,55 @@ TEST(BatchLoader, PairedViewsAreTheSameCropAugmentedTwice) {
   EXPECT_GT(different, 0) << "the second views drew the same gains";
   o.mixup_alpha = 0.4;
   EXPECT_THROW(epoch(o, 5), Error);
+}
+
+// Teacher views: the band-limited windows of an epoch, listed, again without the band limiting;
+// the windows themselves are those of an epoch without teacher views.
+TEST(BatchLoader, TeacherViewsAreTheBandLimitedWindowsWithoutTheBandLimiting) {
+  const FeatureCache& cache = tiny_cache().cache;
+  const int n_mels = cache.n_mels();
+  const std::size_t frames = cache.config().frames_per_segment();
+  const std::size_t window = static_cast<std::size_t>(n_mels) * frames;
+  LoaderOptions o;
+  o.crops_per_song = 4;
+  o.batch_size = 8;
+  o.augment = AugmentOptions{};  // masks, gain, band limiting on 80% from band 100
+  const std::vector<TrainBatch> plain = epoch(o, 7);
+  o.lowpass_teacher_views = true;
+  const std::vector<TrainBatch> taught = epoch(o, 7);
+  ASSERT_EQ(taught.size(), plain.size());
+  std::size_t listed = 0, windows = 0;
+  for (std::size_t b = 0; b < taught.size(); ++b) {
+    const TrainBatch& t = taught[b];
+    EXPECT_EQ(t.x, plain[b].x);
+    EXPECT_EQ(t.y, plain[b].y);
+    EXPECT_TRUE(plain[b].full_index.empty() && plain[b].x_full.empty());
+    ASSERT_EQ(t.x_full.size(), t.full_index.size() * window);
+    windows += t.size;
+    for (std::size_t j = 0; j < t.full_index.size(); ++j) {
+      ASSERT_LT(t.full_index[j], static_cast<std::int64_t>(t.size));
+      if (j > 0) {
+        EXPECT_LT(t.full_index[j - 1], t.full_index[j]);
+      }
+      const float* x = t.x.data() + static_cast<std::size_t>(t.full_index[j]) * window;
+      const float* f = t.x_full.data() + j * window;
+      // The same below the lowest band the band limiting and its slope reach ...
+      const std::size_t same = static_cast<std::size_t>(o.augment.lowpass_min_band -
+                                                        o.augment.lowpass_slope_bands) * frames;
+      EXPECT_TRUE(std::equal(x, x + same, f)) << "batch " << b << " window " << j;
+      // ... and the band-limited view is never above the full one in the top band.
+      for (std::size_t k = (n_mels - 1) * frames; k < window; ++k) {
+        ASSERT_LE(x[k], f[k]);
+      }
+      listed += !std::equal(x, x + window, f);
+    }
+  }
+  // About 80% of the windows are band-limited; nearly all of those differ from their teacher view
+  // (a cutoff at the very top band over a masked band may not).
+  EXPECT_GT(listed, windows / 2) << listed << " of " << windows;
+  EXPECT_LT(listed, windows);
+  o.mixup_alpha = 0.4;
+  EXPECT_THROW(epoch(o, 7), Error);
 }
 
 }  // namespace

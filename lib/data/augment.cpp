@@ -41,33 +41,42 @@ void jitter_quiet_bins(float* x, std::size_t n, double jitter_db, double top_db,
   }
 }
 
+// Band limiting from `cutoff` up (AugmentOptions::lowpass_prob).
+void band_limit(float* x, int n_mels, int n_frames, int cutoff, int slope_bands, double top_db) {
+  const std::size_t n = static_cast<std::size_t>(n_mels) * n_frames;
+  // ref: power_to_db(top_db): a band with no energy (above a low-rate source's Nyquist) is
+  // floored at exactly max - top_db, below the window's usual minimum.
+  const float floor_db = *std::max_element(x, x + n) - static_cast<float>(top_db);
+  std::fill(x + static_cast<std::size_t>(cutoff) * n_frames, x + n, floor_db);
+  // The anti-aliasing filter's slope: the bands just below the cutoff lose a growing share
+  // of top_db (k of slope + 1 for the k-th band below it, counted from the lowest).
+  const int slope = std::min(slope_bands, cutoff);
+  for (int k = 1; k <= slope; ++k) {
+    const int band = cutoff - slope - 1 + k;
+    const auto cut = static_cast<float>(top_db * k / (slope + 1));
+    float* row = x + static_cast<std::size_t>(band) * n_frames;
+    for (int t = 0; t < n_frames; ++t) row[t] = std::max(floor_db, row[t] - cut);
+  }
+}
+
 }  // namespace
 
 // ref: Park et al. 2019, SpecAugment (frequency and time masking; no time warping).
-void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
-                    double top_db, const std::vector<float>& fill, std::mt19937_64& rng) {
+bool augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
+                    double top_db, const std::vector<float>& fill, std::mt19937_64& rng,
+                    bool apply_lowpass) {
   const std::size_t n = static_cast<std::size_t>(n_mels) * n_frames;
   if (options.noise_prob > 0 && uniform01(rng) < options.noise_prob)
     add_noise_floor(x, n, options.noise_min_db, top_db, rng);
   if (options.quiet_jitter_db > 0) jitter_quiet_bins(x, n, options.quiet_jitter_db, top_db, rng);
+  bool lowpassed = false;
   if (options.lowpass_prob > 0 && options.lowpass_min_band < n_mels &&
       uniform01(rng) < options.lowpass_prob) {
+    lowpassed = true;
     const int lo = std::max(1, options.lowpass_min_band);
     const int cutoff =
         lo + static_cast<int>(uniform_index(rng, static_cast<std::uint64_t>(n_mels - lo)));
-    // ref: power_to_db(top_db): a band with no energy (above a low-rate source's Nyquist) is
-    // floored at exactly max - top_db, below the window's usual minimum.
-    const float floor_db = *std::max_element(x, x + n) - static_cast<float>(top_db);
-    std::fill(x + static_cast<std::size_t>(cutoff) * n_frames, x + n, floor_db);
-    // The anti-aliasing filter's slope: the bands just below the cutoff lose a growing share
-    // of top_db (k of slope + 1 for the k-th band below it, counted from the lowest).
-    const int slope = std::min(options.lowpass_slope_bands, cutoff);
-    for (int k = 1; k <= slope; ++k) {
-      const int band = cutoff - slope - 1 + k;
-      const auto cut = static_cast<float>(top_db * k / (slope + 1));
-      float* row = x + static_cast<std::size_t>(band) * n_frames;
-      for (int t = 0; t < n_frames; ++t) row[t] = std::max(floor_db, row[t] - cut);
-    }
+    if (apply_lowpass) band_limit(x, n_mels, n_frames, cutoff, options.lowpass_slope_bands, top_db);
   }
   if (options.freq_shift_max > 0) {
     const int shift = static_cast<int>(uniform_index(rng, 2 * options.freq_shift_max + 1)) -
@@ -119,6 +128,7 @@ void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& op
       std::fill(row + start, row + std::min(n_frames, start + width), fill_of(b));
     }
   }
+  return lowpassed;
 }
 
 }  // namespace genrec

@@ -51,7 +51,11 @@ std::uint64_t uniform_index(std::mt19937_64& rng, std::uint64_t n);
 // (see AugmentOptions; top_db is the front end's, FeatureConfig::top_db), shifts along the mel
 // axis, equalises, adds the random gain, then
 // sets masked bands/frames to fill[band] (the band's training mean: it normalises to 0).
-void augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
-                    double top_db, const std::vector<float>& fill, std::mt19937_64& rng);
+// Returns whether band limiting was drawn. With apply_lowpass = false every draw is the same
+// but the bands are left as they are: from the same RNG state, the same view without band
+// limiting (the teacher view of TrainOptions::lowpass_teacher_weight).
+bool augment_window(float* x, int n_mels, int n_frames, const AugmentOptions& options,
+                    double top_db, const std::vector<float>& fill, std::mt19937_64& rng,
+                    bool apply_lowpass = true);
 
 }  // namespace genrec

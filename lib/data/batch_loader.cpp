@@ -32,6 +32,8 @@ BatchLoader::BatchLoader(const FeatureCache& cache, const std::vector<int>& song
   if (options.paired_views && options.mixup_alpha > 0)
     throw Error("loader", "options",
                 "paired views (consistency training) and mixup exclude each other");
+  if (options.lowpass_teacher_views && options.mixup_alpha > 0)
+    throw Error("loader", "options", "band-limiting teacher views and mixup exclude each other");
   std::mt19937_64 rng(seed);
   for (int s : songs) {
     const SongFeatures* f = cache.find(s);
@@ -113,6 +115,7 @@ void BatchLoader::produce() {
     // rank trains it. Mixup pairs windows within a rank's batch: a stream per rank.
     std::mt19937_64 mix_rng(seed_ ^ 0xD1B54A32D192ED03ull ^
                             (0x9E3779B97F4A7C15ull * static_cast<std::uint64_t>(options_.shard)));
+    std::vector<float> raw;  // a window before augmentation (band-limiting teacher views)
     for (std::size_t b = 0; b < n_batches_; ++b) {
       TrainBatch batch;
       const auto [begin, end] = shard_range(b);
@@ -131,9 +134,20 @@ void BatchLoader::produce() {
         }
         if (options_.augment_enabled) {
           const auto place = static_cast<std::uint64_t>(begin + i + 1);
-          std::mt19937_64 rng(seed_ ^ 0x9E3779B97F4A7C15ull ^ (0xBF58476D1CE4E5B9ull * place));
-          augment_window(x, n_mels, n_frames, options_.augment, options_.top_db, options_.fill,
-                         rng);
+          const std::uint64_t window_seed =
+              seed_ ^ 0x9E3779B97F4A7C15ull ^ (0xBF58476D1CE4E5B9ull * place);
+          if (options_.lowpass_teacher_views) raw.assign(x, x + window);
+          std::mt19937_64 rng(window_seed);
+          const bool lowpassed = augment_window(x, n_mels, n_frames, options_.augment,
+                                                options_.top_db, options_.fill, rng);
+          if (options_.lowpass_teacher_views && lowpassed) {
+            // The same draws from the same state, without the band limiting.
+            std::mt19937_64 same(window_seed);
+            augment_window(raw.data(), n_mels, n_frames, options_.augment, options_.top_db,
+                           options_.fill, same, /*apply_lowpass=*/false);
+            batch.full_index.push_back(static_cast<std::int64_t>(i));
+            batch.x_full.insert(batch.x_full.end(), raw.begin(), raw.end());
+          }
           if (pair) {
             std::mt19937_64 pair_rng(seed_ ^ 0x94D049BB133111EBull ^
                                      (0xBF58476D1CE4E5B9ull * place));

@@ -33,6 +33,9 @@ struct LoaderOptions {
   // same crop augmented with draws of its own (the first view is the window of an unpaired
   // epoch). Not with mixup.
   bool paired_views = false;
+  // Band-limiting teacher (TrainOptions::lowpass_teacher_weight): every window that band
+  // limiting was drawn for also comes without it, in TrainBatch::x_full. Not with mixup.
+  bool lowpass_teacher_views = false;
   std::size_t queue_capacity = 4;
   // Data parallelism (a DistributedSampler's semantics): every rank plans the same shuffled
   // epoch, batch_size is the global batch, and rank `shard` of `n_shards` gets slice `shard` of
@@ -51,6 +54,10 @@ struct TrainBatch {
   std::vector<float> lam;
   // With paired_views only (else empty): the second view of every window, laid out as x.
   std::vector<float> x_pair;
+  // With lowpass_teacher_views only: the windows of x that were band-limited (indices into
+  // the batch, ascending) and, laid out as x, the same windows without the band limiting.
+  std::vector<std::int64_t> full_index;
+  std::vector<float> x_full;
 };
 
 class BatchLoader {
@@ -58,7 +65,7 @@ class BatchLoader {
   // songs: dataset indices present in the cache. Starts the producer thread at once.
   // Throws genrec::Error("loader", ...) when no song is usable.
   // Throws genrec::Error("loader", ...) too when batch_size is not a multiple of n_shards, or
-  // when paired_views and mixup are both asked for.
+  // when paired_views or lowpass_teacher_views and mixup are both asked for.
   BatchLoader(const FeatureCache& cache, const std::vector<int>& songs,
               const LoaderOptions& options, std::uint64_t seed);
   ~BatchLoader();  // stops the producer and joins it

@@ -54,6 +54,7 @@ nlohmann::json TrainOptions::to_json() const {
                         {"quiet_jitter_db", augment.quiet_jitter_db},
                         {"mixup_alpha", mixup_alpha},
                         {"consistency_weight", consistency_weight},
+                        {"lowpass_teacher_weight", lowpass_teacher_weight},
                         {"ema_decay", ema_decay},
                         {"patience", patience},
                         {"eval_batch_size", eval_batch_size}};
@@ -88,6 +89,7 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   read_key(j, "quiet_jitter_db", t.augment.quiet_jitter_db, used);
   read_key(j, "mixup_alpha", t.mixup_alpha, used);
   read_key(j, "consistency_weight", t.consistency_weight, used);
+  read_key(j, "lowpass_teacher_weight", t.lowpass_teacher_weight, used);
   read_key(j, "ema_decay", t.ema_decay, used);
   read_key(j, "patience", t.patience, used);
   read_key(j, "eval_batch_size", t.eval_batch_size, used);
@@ -124,6 +126,9 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   if (t.consistency_weight < 0) fail("consistency_weight must be >= 0");
   if (t.consistency_weight > 0 && t.mixup_alpha > 0)
     fail("consistency_weight and mixup_alpha cannot both be > 0");
+  if (t.lowpass_teacher_weight < 0) fail("lowpass_teacher_weight must be >= 0");
+  if (t.lowpass_teacher_weight > 0 && (t.mixup_alpha > 0 || t.consistency_weight > 0))
+    fail("lowpass_teacher_weight cannot be > 0 with mixup_alpha or consistency_weight");
   if (t.ema_decay < 0 || t.ema_decay >= 1) fail("ema_decay must be in [0, 1)");
   if (t.patience < 0) fail("patience must be >= 0");
   if (t.eval_batch_size < 1) fail("eval_batch_size must be >= 1");
@@ -180,6 +185,7 @@ LoaderOptions loader_options(const TrainOptions& options, double top_db, std::ve
   lo.fill = std::move(fill);
   lo.mixup_alpha = options.mixup_alpha;
   lo.paired_views = options.consistency_weight > 0;
+  lo.lowpass_teacher_views = options.lowpass_teacher_weight > 0;
   return lo;
 }
 

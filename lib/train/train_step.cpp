@@ -16,7 +16,8 @@ torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::T
 }
 
 LossOptions loss_options(const TrainOptions& options) {
-  return LossOptions{options.label_smoothing, options.consistency_weight};
+  return LossOptions{options.label_smoothing, options.consistency_weight,
+                     options.lowpass_teacher_weight};
 }
 
 torch::Tensor js_divergence(const torch::Tensor& logits_a, const torch::Tensor& logits_b) {
@@ -28,6 +29,30 @@ torch::Tensor js_divergence(const torch::Tensor& logits_a, const torch::Tensor& 
   auto kl_b = (log_b.exp() * (log_b - log_m)).sum(/*dim=*/1);
   return (0.5 * (kl_a + kl_b)).mean();
 }
+
+torch::Tensor kl_from_teacher(const torch::Tensor& teacher_logits,
+                              const torch::Tensor& student_logits) {
+  auto log_t = torch::log_softmax(teacher_logits.detach(), /*dim=*/1);
+  auto log_s = torch::log_softmax(student_logits, /*dim=*/1);
+  return (log_t.exp() * (log_t - log_s)).sum();
+}
+
+namespace {
+
+// The full-band views of the batch's band-limited windows through the network as `predict`
+// runs it: evaluation mode (batch norm's running statistics, no dropout), no gradient.
+torch::Tensor teacher_logits(GenreCnn& net, TrainBatch& batch, int n_mels, int n_frames) {
+  const auto m = static_cast<std::int64_t>(batch.full_index.size());
+  auto x_full = torch::from_blob(batch.x_full.data(), {m, n_mels, n_frames});
+  torch::NoGradGuard no_grad;
+  const bool training = net->is_training();
+  net->eval();
+  auto logits = net->forward(x_full);
+  net->train(training);
+  return logits;
+}
+
+}  // namespace
 
 StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch& batch, int n_mels,
                       int n_frames, double lr, const LossOptions& loss_options,
@@ -49,8 +74,19 @@ StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch&
     if (loss_options.consistency_weight > 0)
       loss = loss + loss_options.consistency_weight * js_divergence(logits, logits_pair);
   } else {
+    const bool teach = loss_options.lowpass_teacher_weight > 0 && !batch.full_index.empty();
+    torch::Tensor teacher;
+    if (teach) teacher = teacher_logits(net, batch, n_mels, n_frames);
     logits = net->forward(x);
-    if (batch.lam.empty()) {
+    if (teach) {
+      auto index = torch::from_blob(batch.full_index.data(),
+                                    {static_cast<std::int64_t>(batch.full_index.size())},
+                                    torch::kInt64);
+      loss = smoothed_cross_entropy(logits, y, smoothing) +
+             loss_options.lowpass_teacher_weight *
+                 kl_from_teacher(teacher, logits.index_select(/*dim=*/0, index)) /
+                 static_cast<double>(n);
+    } else if (batch.lam.empty()) {
       loss = smoothed_cross_entropy(logits, y, smoothing);
     } else {
       auto y_mix = torch::from_blob(batch.y_mix.data(), {n}, torch::kInt64);

@@ -25,9 +25,15 @@ torch::Tensor smoothed_cross_entropy(const torch::Tensor& logits, const torch::T
 // the softmax of logits_a and of logits_b, row by row.
 torch::Tensor js_divergence(const torch::Tensor& logits_a, const torch::Tensor& logits_b);
 
+// The sum over rows of KL(softmax(teacher) || softmax(student)), natural log; the teacher
+// logits carry no gradient.
+torch::Tensor kl_from_teacher(const torch::Tensor& teacher_logits,
+                              const torch::Tensor& student_logits);
+
 struct LossOptions {
   double label_smoothing = 0.0;
   double consistency_weight = 0.0;  // times the JS divergence of paired views
+  double lowpass_teacher_weight = 0.0;  // times the KL of band-limited windows from their teacher
 };
 LossOptions loss_options(const TrainOptions& options);
 
@@ -35,7 +41,10 @@ LossOptions loss_options(const TrainOptions& options);
 // With mixup (batch.lam set) the loss weighs both labels of each window. With paired views
 // (batch.x_pair set) both views go through the network in one batch; the loss is the mean of
 // their cross-entropies plus consistency_weight times their JS divergence (ref: Hendrycks et
-// al. 2020, AugMix's consistency loss, with two views). `reduce_gradients`, when set, runs
+// al. 2020, AugMix's consistency loss, with two views). With teacher views (batch.full_index
+// set) the band-limited windows' full-band views go through the network first, in evaluation
+// mode and without gradient, and lowpass_teacher_weight times the sum over those windows of
+// KL(teacher || window), divided by the batch size, joins the loss. `reduce_gradients`, when set, runs
 // between backward and the step (data parallelism: averaging over ranks).
 StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch& batch, int n_mels,
                       int n_frames, double lr, const LossOptions& loss_options,
