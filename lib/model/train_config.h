@@ -26,11 +26,11 @@ struct TrainOptions {
   // Consistency training: each window is trained as two augmented views, and this weight
   // times the Jensen-Shannon divergence of their predictions joins the loss (0: off).
   double consistency_weight = 0.0;
-  // Band-limiting teacher: every band-limited training window is also run without the band
-  // limiting, through the network in evaluation mode and without gradient, and this weight
-  // times KL(prediction without || prediction with band limiting) joins the loss, so that a
-  // band-limited copy keeps the answer of the full-band original while a full-band input
-  // still uses its treble (0: off).
+  // Band-limiting teacher: every band-limited training window and the same window without the
+  // band limiting also go through the network in evaluation mode (the latter without
+  // gradient), and this weight times KL(prediction without || with band limiting) joins the
+  // loss, so that a band-limited copy keeps the answer of the full-band original while a
+  // full-band input still uses its treble (0: off).
   double lowpass_teacher_weight = 0.0;
   double ema_decay = 0.99;  // exponential moving average of the weights (0: off)
   int patience = 10;        // epochs without validation improvement before stopping (0: off)

@@ -39,17 +39,25 @@ torch::Tensor kl_from_teacher(const torch::Tensor& teacher_logits,
 
 namespace {
 
-// The full-band views of the batch's band-limited windows through the network as `predict`
-// runs it: evaluation mode (batch norm's running statistics, no dropout), no gradient.
-torch::Tensor teacher_logits(GenreCnn& net, TrainBatch& batch, int n_mels, int n_frames) {
+// KL(teacher || window) summed over the batch's band-limited windows, both through the network
+// as `predict` runs it (evaluation mode: batch norm's running statistics, no dropout), so the
+// two differ by the band limiting alone: the full-band views without gradient, the
+// band-limited windows with it. Leaves the network in the mode it was in.
+torch::Tensor teacher_divergence(GenreCnn& net, TrainBatch& batch, const torch::Tensor& x,
+                                 int n_mels, int n_frames) {
   const auto m = static_cast<std::int64_t>(batch.full_index.size());
   auto x_full = torch::from_blob(batch.x_full.data(), {m, n_mels, n_frames});
-  torch::NoGradGuard no_grad;
+  auto index = torch::from_blob(batch.full_index.data(), {m}, torch::kInt64);
   const bool training = net->is_training();
   net->eval();
-  auto logits = net->forward(x_full);
+  torch::Tensor teacher;
+  {
+    torch::NoGradGuard no_grad;
+    teacher = net->forward(x_full);
+  }
+  auto student = net->forward(x.index_select(/*dim=*/0, index));
   net->train(training);
-  return logits;
+  return kl_from_teacher(teacher, student);
 }
 
 }  // namespace
@@ -75,17 +83,11 @@ StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch&
       loss = loss + loss_options.consistency_weight * js_divergence(logits, logits_pair);
   } else {
     const bool teach = loss_options.lowpass_teacher_weight > 0 && !batch.full_index.empty();
-    torch::Tensor teacher;
-    if (teach) teacher = teacher_logits(net, batch, n_mels, n_frames);
     logits = net->forward(x);
     if (teach) {
-      auto index = torch::from_blob(batch.full_index.data(),
-                                    {static_cast<std::int64_t>(batch.full_index.size())},
-                                    torch::kInt64);
       loss = smoothed_cross_entropy(logits, y, smoothing) +
              loss_options.lowpass_teacher_weight *
-                 kl_from_teacher(teacher, logits.index_select(/*dim=*/0, index)) /
-                 static_cast<double>(n);
+                 teacher_divergence(net, batch, x, n_mels, n_frames) / static_cast<double>(n);
     } else if (batch.lam.empty()) {
       loss = smoothed_cross_entropy(logits, y, smoothing);
     } else {

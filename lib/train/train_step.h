@@ -42,9 +42,10 @@ LossOptions loss_options(const TrainOptions& options);
 // (batch.x_pair set) both views go through the network in one batch; the loss is the mean of
 // their cross-entropies plus consistency_weight times their JS divergence (ref: Hendrycks et
 // al. 2020, AugMix's consistency loss, with two views). With teacher views (batch.full_index
-// set) the band-limited windows' full-band views go through the network first, in evaluation
-// mode and without gradient, and lowpass_teacher_weight times the sum over those windows of
-// KL(teacher || window), divided by the batch size, joins the loss. `reduce_gradients`, when set, runs
+// set) the band-limited windows go through the network once more, and their full-band views
+// without gradient, both in evaluation mode (as `predict` runs it, so that dropout and batch
+// statistics add no divergence of their own), and lowpass_teacher_weight times the sum over
+// those windows of KL(full-band view || window), divided by the batch size, joins the loss. `reduce_gradients`, when set, runs
 // between backward and the step (data parallelism: averaging over ranks).
 StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch& batch, int n_mels,
                       int n_frames, double lr, const LossOptions& loss_options,
