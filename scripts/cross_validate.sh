@@ -75,6 +75,14 @@ progress() {  # DONE TOTAL START_SECONDS
   }' >&2
 }
 
+# Stopped (Ctrl-C, kill): the running folds go too, genrec included, not only their subshells.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2> /dev/null); do kill_tree "$child"; done
+  kill "$1" 2> /dev/null || true
+}
+trap 'for p in $(jobs -p); do kill_tree "$p"; done; echo "cross-validation stopped" >&2; exit 130' INT TERM
+
 # The cache is built once, before folds may run side by side.
 "$GENREC" --log-level warn preprocess "${DATA_ARGS[@]}" --cache "$CACHE" --config "$CONFIG" >&2
 PIDS=()
