@@ -32,7 +32,9 @@ struct TrainOptions {
   // loss, so that a band-limited copy keeps the answer of the full-band original while a
   // full-band input still uses its treble (0: off).
   double lowpass_teacher_weight = 0.0;
-  double ema_decay = 0.99;  // exponential moving average of the weights (0: off)
+  // Exponential moving average of the weights (0: off); at step s its decay is
+  // min(ema_decay, (1 + s) / (10 + s)) (train/weight_average.cpp).
+  double ema_decay = 0.99;
   int patience = 10;        // epochs without validation improvement before stopping (0: off)
   int eval_batch_size = 64;
 
