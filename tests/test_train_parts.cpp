@@ -185,15 +185,22 @@ TEST(JsDivergence, MatchesHandComputedValues) {
   EXPECT_NEAR(js_divergence(b, a).item<double>(), 0.18446011151042208, 1e-6);  // symmetric
 }
 
+// The train-step tests' network: small_net() from a given torch seed, in evaluation mode (so
+// that a test can recompute the step's loss from separate passes), and their window length.
+constexpr int kStepFrames = 16;
+GenreCnn seeded_eval_net(std::uint64_t seed) {
+  torch::manual_seed(seed);
+  GenreCnn net = small_net();
+  net->eval();
+  return net;
+}
+
 // With paired views, the step's loss is the mean of both views' cross-entropies plus the weight
 // times their JS divergence, each computed here from separate forward passes (eval mode, so
 // batch norm does not see the views together).
 TEST(TrainStep, PairedViewsAddTheWeightedDivergence) {
-  torch::manual_seed(5);
-  const FeatureConfig features;
-  const int n_mels = features.n_mels, n_frames = 16;
-  GenreCnn net = small_net();
-  net->eval();
+  GenreCnn net = seeded_eval_net(5);
+  const int n_mels = FeatureConfig{}.n_mels, n_frames = kStepFrames;
   TrainBatch batch;
   batch.size = 4;
   const auto window = static_cast<std::size_t>(n_mels) * n_frames;
@@ -235,11 +242,8 @@ TEST(KlFromTeacher, MatchesHandComputedValuesAndStopsTheTeachersGradient) {
 // through the network in evaluation mode. Computed here from separate passes; the net is in
 // eval mode throughout, so the cross-entropy's pass is that mode's too.
 TEST(TrainStep, TeacherViewsAddTheWeightedDivergenceOfTheBandLimitedWindows) {
-  torch::manual_seed(6);
-  const FeatureConfig features;
-  const int n_mels = features.n_mels, n_frames = 16;
-  GenreCnn net = small_net();
-  net->eval();
+  GenreCnn net = seeded_eval_net(6);
+  const int n_mels = FeatureConfig{}.n_mels, n_frames = kStepFrames;
   const auto window = static_cast<std::size_t>(n_mels) * n_frames;
   const torch::Tensor x = torch::randn({4, n_mels, n_frames});
   const torch::Tensor full = torch::randn({2, n_mels, n_frames});  // of windows 1 and 3
