@@ -130,8 +130,8 @@ TEST(Augment, WithoutApplyingLowpassTheSameDrawsLeaveTheBands) {
   for (std::uint64_t seed = 0; seed < 40; ++seed) {
     std::vector<float> with = x, without = x;
     std::mt19937_64 a(seed), b(seed);
-    const bool lowpassed = augment_window(with.data(), kMels, kFrames, o, 80.0,
-                                          std::vector<float>(kMels, -99.0f), a);
+    const bool lowpassed =
+        augment_window(with.data(), kMels, kFrames, o, 80.0, std::vector<float>(kMels, -99.0f), a);
     EXPECT_EQ(augment_window(without.data(), kMels, kFrames, o, 80.0,
                              std::vector<float>(kMels, -99.0f), b, /*apply_lowpass=*/false),
               lowpassed);

@@ -226,7 +226,8 @@ TEST(TrainStep, PairedViewsAddTheWeightedDivergence) {
 
 TEST(KlFromTeacher, MatchesHandComputedValuesAndStopsTheTeachersGradient) {
   const torch::Tensor t = torch::tensor({{1.0f, 2.0f, 0.5f}, {0.2f, 0.1f, -0.3f}}).requires_grad_();
-  const torch::Tensor s = torch::tensor({{-1.0f, 0.0f, 3.0f}, {0.2f, 0.1f, -0.3f}}).requires_grad_();
+  const torch::Tensor s =
+      torch::tensor({{-1.0f, 0.0f, 3.0f}, {0.2f, 0.1f, -0.3f}}).requires_grad_();
   // Row 1: sum p_t (log p_t - log p_s) with p_t = softmax(1, 2, 0.5); row 2 is the same twice.
   const torch::Tensor kl = kl_from_teacher(t, s);
   EXPECT_NEAR(kl.item<double>(), 1.9704153954020858, 1e-5);
@@ -263,8 +264,7 @@ TEST(TrainStep, TeacherViewsAddTheWeightedDivergenceOfTheBandLimitedWindows) {
   }
   ASSERT_GT(kl, 1e-4);
   torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(1e-3));
-  const StepResult r =
-      train_step(net, optimizer, batch, n_mels, n_frames, 1e-3, {0.1, 0.0, 2.0});
+  const StepResult r = train_step(net, optimizer, batch, n_mels, n_frames, 1e-3, {0.1, 0.0, 2.0});
   EXPECT_NEAR(r.loss, ce + 2.0 * kl / 4, 1e-4 * (1 + ce));
   EXPECT_FALSE(net->is_training()) << "the step changed the network's mode";
 }
@@ -295,9 +295,9 @@ TEST(TrainStep, TeacherViewsEqualToTheirWindowsAddNothingInTrainingMode) {
     GenreCnn net(arch, FeatureConfig{}, 3);
     net->train();
     torch::optim::AdamW optimizer(net->parameters(), torch::optim::AdamWOptions(1e-3));
-    loss[taught] = train_step(net, optimizer, batch, n_mels, n_frames, 1e-3,
-                              {0.1, 0.0, taught ? 3.0 : 0.0})
-                       .loss;
+    loss[taught] =
+        train_step(net, optimizer, batch, n_mels, n_frames, 1e-3, {0.1, 0.0, taught ? 3.0 : 0.0})
+            .loss;
     EXPECT_TRUE(net->is_training());
   }
   EXPECT_NEAR(loss[1], loss[0], 1e-6);
@@ -573,8 +573,9 @@ TEST(BatchLoader, TeacherViewsAreTheBandLimitedWindowsWithoutTheBandLimiting) {
       const float* x = t.x.data() + static_cast<std::size_t>(t.full_index[j]) * window;
       const float* f = t.x_full.data() + j * window;
       // The same below the lowest band the band limiting and its slope reach ...
-      const std::size_t same = static_cast<std::size_t>(o.augment.lowpass_min_band -
-                                                        o.augment.lowpass_slope_bands) * frames;
+      const std::size_t same =
+          static_cast<std::size_t>(o.augment.lowpass_min_band - o.augment.lowpass_slope_bands) *
+          frames;
       EXPECT_TRUE(std::equal(x, x + same, f)) << "batch " << b << " window " << j;
       // ... and the band-limited view is never above the full one in the top band.
       for (std::size_t k = (n_mels - 1) * frames; k < window; ++k) {

@@ -35,7 +35,7 @@ struct TrainOptions {
   // Exponential moving average of the weights (0: off); at step s its decay is
   // min(ema_decay, (1 + s) / (10 + s)) (train/weight_average.cpp).
   double ema_decay = 0.99;
-  int patience = 10;        // epochs without validation improvement before stopping (0: off)
+  int patience = 10;  // epochs without validation improvement before stopping (0: off)
   int eval_batch_size = 64;
 
   nlohmann::json to_json() const;

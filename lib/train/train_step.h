@@ -32,7 +32,7 @@ torch::Tensor kl_from_teacher(const torch::Tensor& teacher_logits,
 
 struct LossOptions {
   double label_smoothing = 0.0;
-  double consistency_weight = 0.0;  // times the JS divergence of paired views
+  double consistency_weight = 0.0;      // times the JS divergence of paired views
   double lowpass_teacher_weight = 0.0;  // times the KL of band-limited windows from their teacher
 };
 LossOptions loss_options(const TrainOptions& options);
@@ -45,8 +45,9 @@ LossOptions loss_options(const TrainOptions& options);
 // set) the band-limited windows go through the network once more, and their full-band views
 // without gradient, both in evaluation mode (as `predict` runs it, so that dropout and batch
 // statistics add no divergence of their own), and lowpass_teacher_weight times the sum over
-// those windows of KL(full-band view || window), divided by the batch size, joins the loss. `reduce_gradients`, when set, runs
-// between backward and the step (data parallelism: averaging over ranks).
+// those windows of KL(full-band view || window), divided by the batch size, joins the loss.
+// `reduce_gradients`, when set, runs between backward and the step (data parallelism: averaging
+// over ranks).
 StepResult train_step(GenreCnn& net, torch::optim::AdamW& optimizer, TrainBatch& batch, int n_mels,
                       int n_frames, double lr, const LossOptions& loss_options,
                       const std::function<void()>& reduce_gradients = {});
