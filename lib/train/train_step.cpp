@@ -20,21 +20,28 @@ LossOptions loss_options(const TrainOptions& options) {
                      options.lowpass_teacher_weight};
 }
 
+namespace {
+
+// KL(p || q) of each row, from log-probabilities.
+torch::Tensor kl_rows(const torch::Tensor& log_p, const torch::Tensor& log_q) {
+  return (log_p.exp() * (log_p - log_q)).sum(/*dim=*/1);
+}
+
+}  // namespace
+
 torch::Tensor js_divergence(const torch::Tensor& logits_a, const torch::Tensor& logits_b) {
   auto log_a = torch::log_softmax(logits_a, /*dim=*/1);
   auto log_b = torch::log_softmax(logits_b, /*dim=*/1);
   // log of the mixture m = (a + b) / 2, computed in log space
   auto log_m = torch::logsumexp(torch::stack({log_a, log_b}), /*dim=*/0) - std::log(2.0);
-  auto kl_a = (log_a.exp() * (log_a - log_m)).sum(/*dim=*/1);
-  auto kl_b = (log_b.exp() * (log_b - log_m)).sum(/*dim=*/1);
-  return (0.5 * (kl_a + kl_b)).mean();
+  return (0.5 * (kl_rows(log_a, log_m) + kl_rows(log_b, log_m))).mean();
 }
 
 torch::Tensor kl_from_teacher(const torch::Tensor& teacher_logits,
                               const torch::Tensor& student_logits) {
-  auto log_t = torch::log_softmax(teacher_logits.detach(), /*dim=*/1);
-  auto log_s = torch::log_softmax(student_logits, /*dim=*/1);
-  return (log_t.exp() * (log_t - log_s)).sum();
+  return kl_rows(torch::log_softmax(teacher_logits.detach(), /*dim=*/1),
+                 torch::log_softmax(student_logits, /*dim=*/1))
+      .sum();
 }
 
 namespace {
