@@ -67,10 +67,12 @@ TEST(Predict, ReencodedCopiesAgreeWithOriginals) {
 // - 48 kHz stereo FLAC, the same band at another rate and layout: 0.05, as for the copies above;
 // - 44.1 kHz stereo Ogg Vorbis (lossy): 0.05 for the recordings; 0.10 for a one-window snippet,
 //   where no averaging over windows damps the coder's noise (measured up to 0.068);
-// - 16 kHz mono WAV (nothing above 8 kHz): printed, not bounded. The shipped model holds 0.05
-//   on its own training clips (above), but on unseen music it moved by up to 0.087 (snippets)
-//   and 0.157 (one recording) on 2026-12-03: band-limiting in training did not generalise that
-//   far, a limit of the model that issue 12's recipe is to fix, not of decoding.
+// - 16 kHz mono WAV (nothing above 8 kHz): 0.05 for a snippet, 0.20 for a recording. Models
+//   that read GTZAN's top bands, whose bandwidth tells the genres' sources apart
+//   (models/README.md, eleventh round), moved the recordings' 16 kHz copies by up to 0.25
+//   (Karissa Hobbs; the model shipped until 2026-12-07) and snippets' by up to 0.087 (an
+//   earlier one); the shipped model reads only the bands below 9.2 kHz and moves them by at
+//   most 0.13 (the same recording, keeping its top genre) and 0.002.
 // The top genre must survive every copy where the original's answer is decided: the model does
 // not mark it uncertain (issue 12: its calibrated confidence is not below the threshold stored
 // in the model) and it leads the runner-up by at least 0.10. An answer the user is told is
@@ -93,12 +95,12 @@ TEST(Predict, OwnReencodingsOfUnseenMusicAgree) {
     const char* ext;
     int rate;
     int channels;
-    float limit_long;  // 0: printed, not bounded
+    float limit_long;
     float limit_snippet;
   };
   const Copy copies[] = {{"flac", 48000, 2, 0.05f, 0.05f},
                          {"ogg", 44100, 2, 0.05f, 0.10f},
-                         {"wav", 16000, 1, 0.0f, 0.0f}};
+                         {"wav", 16000, 1, 0.20f, 0.05f}};
   for (std::size_t k = 0; k < clips.size(); ++k) {
     const std::string& clip = clips[k];
     // The first 30 s (a GTZAN clip's length), as genrec hears it, is the original.
@@ -135,10 +137,7 @@ TEST(Predict, OwnReencodingsOfUnseenMusicAgree) {
         EXPECT_TRUE(argmax(p.probs) == argmax(original.probs) || argmax(p.probs) == runner_up)
             << clip << " as ." << c.ext << ": neither of the original's first two genres";
       }
-      const float limit = k < n_snippets ? c.limit_snippet : c.limit_long;
-      if (limit > 0) {
-        EXPECT_LE(diff, limit) << clip << " as ." << c.ext;
-      }
+      EXPECT_LE(diff, k < n_snippets ? c.limit_snippet : c.limit_long) << clip << " as ." << c.ext;
     }
   }
 }
