@@ -10,6 +10,7 @@
 #include <random>
 
 #include "audio/error.h"
+#include "audio/feature_config_toml.h"
 #include "audio/wav_writer.h"
 #include "model/feature_config_json.h"
 #include "model/genre_model.h"
@@ -355,6 +356,43 @@ TEST(ModelFile, DefaultModelPathHonoursEnvironment) {
 TEST(RunConfig, DefaultTomlMatchesBuiltInDefaults) {
   const RunConfig file = load_run_config(std::string(GENREC_SOURCE_DIR) + "/configs/default.toml");
   EXPECT_EQ(file.to_json(), RunConfig{}.to_json());
+}
+
+// A variant of a recipe names it as its `base` and states only what it changes.
+TEST(RunConfig, ABaseIsLaidUnderTheFile) {
+  const std::string dir = test::scratch_dir("run_config_base");
+  const std::string recipe = std::string(GENREC_SOURCE_DIR) + "/configs/gtzan-290.toml";
+  std::ofstream(dir + "/variant.toml") << "base = \"" << recipe << "\"\n[train]\ngain_db = 12.0\n"
+                                       << "[features]\npad = \"loop\"\n";
+  nlohmann::json want = load_run_config(recipe).to_json();
+  want["train"]["gain_db"] = 12.0;
+  want["features"]["pad"] = "loop";
+  EXPECT_EQ(load_run_config(dir + "/variant.toml").to_json(), want);
+  EXPECT_EQ(load_feature_config(dir + "/variant.toml").pad, "loop");
+  // A relative base is found beside the file, whatever the working directory; chains work.
+  std::ofstream(dir + "/of-variant.toml") << "base = \"variant.toml\"\n[model]\ndropout = 0.5\n";
+  want["model"]["dropout"] = 0.5;
+  EXPECT_EQ(load_run_config(dir + "/of-variant.toml").to_json(), want);
+}
+
+TEST(RunConfig, BadBasesAreRejectedNamingTheFile) {
+  const std::string dir = test::scratch_dir("run_config_bad_base");
+  auto expect_bad = [&](const std::string& text, const std::string& cause) {
+    const std::string path = dir + "/bad.toml";
+    std::ofstream(path) << text;
+    try {
+      load_run_config(path);
+      ADD_FAILURE() << "accepted: " << text;
+    } catch (const Error& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(cause), std::string::npos) << what;
+      EXPECT_NE(what.find(path), std::string::npos) << what;
+    }
+  };
+  expect_bad("base = \"missing.toml\"\n", dir + "/missing.toml is not a file");
+  expect_bad("base = 3\n", "base must be a string");
+  expect_bad("base = \"bad.toml\"\n", "more than 8 bases");
+  expect_bad("base = \"../run_config_bad_base/bad.toml\"\n", "more than 8 bases");
 }
 
 TEST(RunConfig, BadValuesAreRejectedWithTheirNames) {

@@ -2,9 +2,9 @@
 
 #include <toml++/toml.h>
 
-#include <fstream>
 #include <sstream>
 
+#include "audio/config_file.h"
 #include "audio/error.h"
 
 namespace genrec {
@@ -29,17 +29,8 @@ void read_real(const toml::node& node, const std::string& key, const std::string
     throw Error("config", name, "features." + key + " must be a number");
 }
 
-}  // namespace
-
-FeatureConfig parse_feature_config(const std::string& toml_text, const std::string& name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, name);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream cause;
-    cause << e.description() << " (line " << e.source().begin.line << ")";
-    throw Error("config", name, cause.str());
-  }
+// The [features] table of a parsed config.
+FeatureConfig features_of(const toml::table& root, const std::string& name) {
   FeatureConfig c;
   const toml::node* features = root.get("features");
   if (!features) return c;
@@ -82,12 +73,22 @@ FeatureConfig parse_feature_config(const std::string& toml_text, const std::stri
   return c;
 }
 
+}  // namespace
+
+FeatureConfig parse_feature_config(const std::string& toml_text, const std::string& name) {
+  toml::table root;
+  try {
+    root = toml::parse(toml_text, name);
+  } catch (const toml::parse_error& e) {
+    std::ostringstream cause;
+    cause << e.description() << " (line " << e.source().begin.line << ")";
+    throw Error("config", name, cause.str());
+  }
+  return features_of(root, name);
+}
+
 FeatureConfig load_feature_config(const std::string& toml_path) {
-  std::ifstream in(toml_path, std::ios::binary);
-  if (!in) throw Error("config", toml_path, "cannot open");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_feature_config(text.str(), toml_path);
+  return features_of(read_config_file(toml_path), toml_path);
 }
 
 }  // namespace genrec

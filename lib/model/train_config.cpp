@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "audio/config_file.h"
 #include "audio/error.h"
 #include "audio/feature_config_toml.h"
 #include "model/feature_config_json.h"
@@ -145,12 +146,7 @@ RunConfig load_run_config(const std::string& toml_path) {
   RunConfig config;
   config.source = toml_path;
   config.features = load_feature_config(toml_path);  // throws with the path on bad input
-  toml::table root;
-  try {
-    root = toml::parse_file(toml_path);
-  } catch (const toml::parse_error& e) {
-    throw Error("config", toml_path, std::string(e.description()));
-  }
+  const toml::table root = read_config_file(toml_path);
   for (const auto& [key, node] : root) {
     const std::string k(key.str());
     if (k != "features" && k != "model" && k != "train")
@@ -165,9 +161,9 @@ RunConfig load_run_config(const std::string& toml_path) {
     return nlohmann::json::parse(os.str());
   };
   try {
-    if (const toml::table* m = root["model"].as_table())
+    if (const toml::table* m = root.get_as<toml::table>("model"))
       config.model = CnnConfig::from_json(as_json(*m));
-    if (const toml::table* t = root["train"].as_table())
+    if (const toml::table* t = root.get_as<toml::table>("train"))
       config.train = TrainOptions::from_json(as_json(*t));
   } catch (const Error& e) {
     throw Error("config", toml_path, e.what());

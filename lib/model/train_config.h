@@ -56,8 +56,9 @@ struct RunConfig {
   nlohmann::json to_json() const;  // {"features": ..., "model": ..., "train": ...}
 };
 
-// Reads configs/*.toml: [features] through load_feature_config, [model] and [train] here.
-// Absent tables and keys keep the defaults. Throws genrec::Error("config", path, cause).
+// Reads configs/*.toml (and its `base`: audio/config_file.h): [features] through
+// load_feature_config, [model] and [train] here. Absent tables and keys keep the defaults.
+// Throws genrec::Error("config", path, cause).
 RunConfig load_run_config(const std::string& toml_path);
 
 }  // namespace genrec
