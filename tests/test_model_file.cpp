@@ -375,8 +375,8 @@ TEST(RunConfig, ABaseIsLaidUnderTheFile) {
   EXPECT_EQ(load_run_config(dir + "/of-variant.toml").to_json(), want);
 }
 
-TEST(RunConfig, BadBasesAreRejectedNamingTheFile) {
-  const std::string dir = test::scratch_dir("run_config_bad_base");
+TEST(RunConfig, BadValuesAndBasesAreRejectedWithTheirNames) {
+  const std::string dir = test::scratch_dir("run_config_bad");
   auto expect_bad = [&](const std::string& text, const std::string& cause) {
     const std::string path = dir + "/bad.toml";
     std::ofstream(path) << text;
@@ -392,21 +392,7 @@ TEST(RunConfig, BadBasesAreRejectedNamingTheFile) {
   expect_bad("base = \"missing.toml\"\n", dir + "/missing.toml is not a file");
   expect_bad("base = 3\n", "base must be a string");
   expect_bad("base = \"bad.toml\"\n", "more than 8 bases");
-  expect_bad("base = \"../run_config_bad_base/bad.toml\"\n", "more than 8 bases");
-}
-
-TEST(RunConfig, BadValuesAreRejectedWithTheirNames) {
-  const std::string dir = test::scratch_dir("run_config_bad");
-  auto expect_bad = [&](const std::string& text, const std::string& cause) {
-    const std::string path = dir + "/bad.toml";
-    std::ofstream(path) << text;
-    try {
-      load_run_config(path);
-      ADD_FAILURE() << "accepted: " << text;
-    } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find(cause), std::string::npos) << e.what();
-    }
-  };
+  expect_bad("base = \"../run_config_bad/bad.toml\"\n", "more than 8 bases");
   expect_bad("[train]\nepocs = 3\n", "unknown key 'epocs'");
   expect_bad("[train]\nepochs = 0\n", "epochs must be >= 1");
   expect_bad("[model]\nchannels = []\n", "channels");
