@@ -8,20 +8,20 @@ at segment temperatures 0.5, 1, 2 and 4, the mean of log-probabilities (the geom
 the limit of a high temperature), and a majority vote of the segments' top genres (ties to
 the mean of probabilities).
 
-For each RUN folder (fold0.genrec ... foldN-1.genrec of one run), fold k's held-out clips are
-found as `data/split.h` cuts them: within each genre folder of CLIPS, song i of m (in name
-order) is in fold floor(i * N / m). Each fold model scores its clips through
+For each RUN folder (fold0.genrec ... foldN-1.genrec of one run; a fold counts once its
+fold<k>.result is written, so a run still training is scored on its finished folds), fold k's
+held-out clips are found as `data/split.h` cuts them: within each genre folder of CLIPS, song
+i of m (in name order) is in fold floor(i * N / m). Each fold model scores its clips through
 `genrec predict --segments --format csv` (probabilities to 4 decimals; a 0.0000 is read as
 0.00005). Prints one line per run, its song accuracy under each rule, and their means.
 
-Usage: /usr/bin/python3 scripts/song_pooling.py [--clips DIR] [--genrec BIN] RUN...
+Usage: /usr/bin/python3 scripts/song_pooling.py [--clips DIR] [--genrec BIN] [--folds N] RUN...
   e.g. scripts/song_pooling.py cv/s42 cv/s43 cv/s44   (CLIPS: ../shared/data/gtzan-mini)
 needs python3-numpy (apt).
 """
 import argparse
 import collections
 import csv
-import glob
 import io
 import os
 import subprocess
@@ -75,26 +75,30 @@ def pooled(p, rule):
     return (q / q.sum(axis=1, keepdims=True)).mean(axis=0)
 
 
-def run_accuracy(genrec, run, clips):
-    models = sorted(glob.glob(os.path.join(run, "fold*.genrec")))
-    if not models:
-        raise RuntimeError(f"{run}: no fold*.genrec in it")
+def run_accuracy(genrec, run, clips, n_folds):
+    """Accuracy per rule over the run's finished folds (fold<k>.genrec beside fold<k>.result)."""
+    done = [k for k in range(n_folds)
+            if os.path.exists(os.path.join(run, f"fold{k}.result"))]
+    if not done:
+        raise RuntimeError(f"{run}: no finished fold (fold<k>.genrec and fold<k>.result)")
     right = collections.Counter()
     total = 0
-    for k, model in enumerate(models):
-        clips_k = held_out(clips, k, len(models))
+    for k in done:
+        model = os.path.join(run, f"fold{k}.genrec")
+        clips_k = held_out(clips, k, n_folds)
         labels, songs = segment_probs(genrec, model, [c for c, _ in clips_k])
         for path, genre in clips_k:
             total += 1
             for rule in RULES:
                 right[rule] += labels[int(np.argmax(pooled(songs[path], rule)))] == genre
-    return {rule: right[rule] / total for rule in RULES}, total
+    return {rule: right[rule] / total for rule in RULES}, total, len(done)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--clips", default="../shared/data/gtzan-mini")
     ap.add_argument("--genrec", default="build/bin/genrec")
+    ap.add_argument("--folds", type=int, default=5, help="folds of the runs (default 5)")
     ap.add_argument("runs", nargs="+")
     a = ap.parse_args()
     if not os.path.isdir(a.clips):
@@ -104,13 +108,15 @@ def main():
     all_runs, failed = [], 0
     for run in a.runs:
         try:
-            acc, n = run_accuracy(a.genrec, run, a.clips)
+            acc, n, folds = run_accuracy(a.genrec, run, a.clips, a.folds)
         except (RuntimeError, OSError) as e:
             print(f"error: {e}", file=sys.stderr)
             failed += 1
             continue
         all_runs.append(acc)
-        print(f"{os.path.basename(os.path.normpath(run))} ({n} clips)".ljust(40) + "".join(f"{acc[r]:10.3f}" for r in RULES))
+        label = f"{os.path.basename(os.path.normpath(run))} ({n} clips"
+        label += ")" if folds == a.folds else f", {folds} of {a.folds} folds)"
+        print(label.ljust(40) + "".join(f"{acc[r]:10.3f}" for r in RULES))
     if all_runs:
         print(f"mean of {len(all_runs)} runs".ljust(40) +
               "".join(f"{np.mean([x[r] for x in all_runs]):10.3f}" for r in RULES))
