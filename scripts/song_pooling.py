@@ -22,6 +22,7 @@ needs python3-numpy (apt).
 import argparse
 import collections
 import csv
+import glob
 import io
 import os
 import subprocess
