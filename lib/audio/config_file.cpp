@@ -10,14 +10,19 @@ namespace {
 
 constexpr int kMaxBases = 8;
 
+// A parse error of `name` as one Error, with its line when toml++ knows it.
+[[noreturn]] void fail_parse(const toml::parse_error& e, const std::string& name) {
+  std::ostringstream cause;
+  cause << e.description();
+  if (e.source().begin.line > 0) cause << " (line " << e.source().begin.line << ")";
+  throw Error("config", name, cause.str());
+}
+
 toml::table parse_one(const std::string& path) {
   try {
     return toml::parse_file(path);
   } catch (const toml::parse_error& e) {
-    std::ostringstream cause;
-    cause << e.description();
-    if (e.source().begin.line > 0) cause << " (line " << e.source().begin.line << ")";
-    throw Error("config", path, cause.str());
+    fail_parse(e, path);
   }
 }
 
@@ -56,5 +61,13 @@ toml::table read_with_bases(const std::string& path, const std::string& top, int
 }  // namespace
 
 toml::table read_config_file(const std::string& path) { return read_with_bases(path, path, 0); }
+
+toml::table parse_config_text(const std::string& text, const std::string& name) {
+  try {
+    return toml::parse(text, name);
+  } catch (const toml::parse_error& e) {
+    fail_parse(e, name);
+  }
+}
 
 }  // namespace genrec

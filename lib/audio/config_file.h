@@ -18,4 +18,8 @@ namespace genrec {
 // base).
 toml::table read_config_file(const std::string& path);
 
+// TOML text as a table (no `base` is followed: text has no folder); a parse error throws
+// Error("config", name, cause with the line), as read_config_file does for a file.
+toml::table parse_config_text(const std::string& text, const std::string& name);
+
 }  // namespace genrec

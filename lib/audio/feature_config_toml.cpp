@@ -2,8 +2,6 @@
 
 #include <toml++/toml.h>
 
-#include <sstream>
-
 #include "audio/config_file.h"
 #include "audio/error.h"
 
@@ -29,8 +27,9 @@ void read_real(const toml::node& node, const std::string& key, const std::string
     throw Error("config", name, "features." + key + " must be a number");
 }
 
-// The [features] table of a parsed config.
-FeatureConfig features_of(const toml::table& root, const std::string& name) {
+}  // namespace
+
+FeatureConfig feature_config_of(const toml::table& root, const std::string& name) {
   FeatureConfig c;
   const toml::node* features = root.get("features");
   if (!features) return c;
@@ -73,22 +72,12 @@ FeatureConfig features_of(const toml::table& root, const std::string& name) {
   return c;
 }
 
-}  // namespace
-
 FeatureConfig parse_feature_config(const std::string& toml_text, const std::string& name) {
-  toml::table root;
-  try {
-    root = toml::parse(toml_text, name);
-  } catch (const toml::parse_error& e) {
-    std::ostringstream cause;
-    cause << e.description() << " (line " << e.source().begin.line << ")";
-    throw Error("config", name, cause.str());
-  }
-  return features_of(root, name);
+  return feature_config_of(parse_config_text(toml_text, name), name);
 }
 
 FeatureConfig load_feature_config(const std::string& toml_path) {
-  return features_of(read_config_file(toml_path), toml_path);
+  return feature_config_of(read_config_file(toml_path), toml_path);
 }
 
 }  // namespace genrec

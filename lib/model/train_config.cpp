@@ -145,8 +145,8 @@ nlohmann::json RunConfig::to_json() const {
 RunConfig load_run_config(const std::string& toml_path) {
   RunConfig config;
   config.source = toml_path;
-  config.features = load_feature_config(toml_path);  // throws with the path on bad input
-  const toml::table root = read_config_file(toml_path);
+  const toml::table root = read_config_file(toml_path);  // the file and its bases, read once
+  config.features = feature_config_of(root, toml_path);  // throws with the path on bad input
   for (const auto& [key, node] : root) {
     const std::string k(key.str());
     if (k != "features" && k != "model" && k != "train")
