@@ -85,7 +85,11 @@ def main():
     if not os.path.isdir(a.clips):
         print(f"error: {a.clips}: not a folder", file=sys.stderr)
         return 2
-    gains = [float(g) for g in a.gains.split(",")]
+    try:
+        gains = [float(g) for g in a.gains.split(",")]
+    except ValueError:
+        print(f"error: --gains {a.gains}: not a comma-separated list of dB values", file=sys.stderr)
+        return 2
     print("run".ljust(28) + "  0 dB wrong" +
           "".join(f"{g:+g} dB wrong/changed".rjust(24) for g in gains))
     failed = 0
