@@ -14,13 +14,19 @@ deb=$(ls "$tmp"/genrec_*.deb)
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
 for lib in libsndfile1 libsoxr0 libtorch libcairo2 fonts-dejavu-core; do
-  echo "$depends" | grep -q "$lib" || fail "Depends lacks $lib"
+  grep -q "$lib" <<< "$depends" || fail "Depends lacks $lib"
 done
 contents=$(dpkg-deb -c "$deb")
 for f in ./usr/bin/genrec ./usr/lib/genrec/libgenrec_train.so \
          ./usr/share/genrec/models/genrec-gtzan-290.genrec ./usr/share/man/man1/genrec.1 \
          ./usr/share/bash-completion/completions/genrec ./usr/share/zsh/vendor-completions/_genrec; do
-  echo "$contents" | grep -q " $f\$" || fail "$f not in $(basename "$deb")"
+  grep -q " $f\$" <<< "$contents" || {
+    # Seen once (stop 34, a clean-clone CI run; the rerun passed): say what the package and
+    # the build tree held, so a second occurrence can be explained.
+    printf '%s\n' "$contents" >&2
+    ls -l "$build/share/man/man1" >&2 || true
+    fail "$f not in $(basename "$deb")"
+  }
 done
 
 if [ "${CI:-}" != "true" ]; then
