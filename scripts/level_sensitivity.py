@@ -25,7 +25,7 @@ import numpy as np
 import soundfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from song_pooling import held_out  # noqa: E402  (the one statement of the fold rule here)
+from song_pooling import finished_folds, held_out  # noqa: E402  (one statement of each)
 
 
 def answers(genrec, model, paths):
@@ -52,9 +52,7 @@ def scaled_copies(clips, gain_db, folder):
 
 def run_levels(genrec, run, clips_root, gains, n_folds):
     """{gain: (wrong, changed)} over the run's finished folds, and the number of clips."""
-    folds = [k for k in range(n_folds) if os.path.exists(os.path.join(run, f"fold{k}.result"))]
-    if not folds:
-        raise RuntimeError(f"{run}: no finished fold (fold<k>.genrec and fold<k>.result)")
+    folds = finished_folds(run, n_folds)
     wrong = {g: 0 for g in [0.0] + gains}
     changed = {g: 0 for g in gains}
     total = 0

@@ -76,12 +76,18 @@ def pooled(p, rule):
     return (q / q.sum(axis=1, keepdims=True)).mean(axis=0)
 
 
-def run_accuracy(genrec, run, clips, n_folds):
-    """Accuracy per rule over the run's finished folds (fold<k>.genrec beside fold<k>.result)."""
+def finished_folds(run, n_folds):
+    """The folds of a run whose fold<k>.result is written (its fold<k>.genrec is final)."""
     done = [k for k in range(n_folds)
             if os.path.exists(os.path.join(run, f"fold{k}.result"))]
     if not done:
         raise RuntimeError(f"{run}: no finished fold (fold<k>.genrec and fold<k>.result)")
+    return done
+
+
+def run_accuracy(genrec, run, clips, n_folds):
+    """Accuracy per rule over the run's finished folds (fold<k>.genrec beside fold<k>.result)."""
+    done = finished_folds(run, n_folds)
     right = collections.Counter()
     total = 0
     for k in done:
