@@ -30,8 +30,11 @@ function el(tag, className, text) {
   return e;
 }
 
+// A percentage for people: whole numbers from 10%, one decimal below, and "<0.1%" for a value
+// that is not zero but would round to 0.0% (it would read as a different zero beside "0%").
 function pct(p) {
   const v = p * 100;
+  if (v > 0 && v < 0.05) return "<0.1%";
   return (v >= 10 || v === 0 ? v.toFixed(0) : v.toFixed(1)) + "%";
 }
 

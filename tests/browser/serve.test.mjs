@@ -269,6 +269,18 @@ async function main() {
       assert(new Set(bars.map((b) => b.genre)).size === model.labels.length, "duplicate bars");
       assert(bars[0].genre === api.genre, "first bar is not the predicted genre");
       assert(parseFloat(bars[0].width) > 0, "first bar has no width");
+      // Each bar's figure says its API probability: "0%" only for zero, "<0.1%" for what is not
+      // zero but under 0.05%, otherwise within rounding (never "0.0%" beside "0%").
+      const shown = await page.$$eval("#bars .bar", (rows) => rows.map((r) => ({
+        genre: r.dataset.genre, text: r.querySelector(".bar-value").textContent })));
+      for (const { genre, text } of shown) {
+        const t = api.top.find((e) => e.genre === genre);
+        assert(t, `no API probability for ${genre}`);
+        const v = t.p * 100;
+        const want = v === 0 ? text === "0%" : v < 0.05 ? text === "<0.1%"
+                     : /^\d+(\.\d)?%$/.test(text) && Math.abs(parseFloat(text) - v) <= 0.51;
+        assert(want, `${genre}: bar says "${text}", API p = ${t.p}`);
+      }
     });
 
     await check("Mel spectrogram image with a time axis in seconds", async () => {
