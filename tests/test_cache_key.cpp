@@ -26,6 +26,8 @@ struct FieldChange {
 const std::vector<FieldChange>& field_changes() {
   static const std::vector<FieldChange> rows = {
       {"sample_rate", [](FeatureConfig& c) { c.sample_rate = 44100; }, true},
+      // A resampled copy's cache (TrainOptions::resample_rates) is another cache.
+      {"via_rate", [](FeatureConfig& c) { c.via_rate = 16000; }, true},
       {"segment_seconds", [](FeatureConfig& c) { c.segment_seconds = 5.0; }, false},
       {"train_hop_seconds", [](FeatureConfig& c) { c.train_hop_seconds = 1.0; }, false},
       {"n_fft", [](FeatureConfig& c) { c.n_fft = 1024; }, true},
@@ -51,7 +53,7 @@ Dataset two_songs(const std::string& dir) {
 
 TEST(CacheKey, EveryFieldThatChangesTheFeaturesChangesTheFingerprint) {
   // A field added to FeatureConfig must get a row above, and a place in cache_key or in its
-  // list of fields left out (int, double, double, 3 int, 4 double, a std::string on LP64).
+  // list of fields left out (2 int, 2 double, 3 int, 4 double, a std::string on LP64).
   EXPECT_EQ(sizeof(FeatureConfig), 72u + sizeof(std::string))
       << "FeatureConfig changed: update this table";
   const Dataset d = two_songs(test::scratch_dir("cache_key_table"));

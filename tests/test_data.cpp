@@ -449,6 +449,48 @@ TEST(FeatureCache, RoundTripMatchesExactSegmentFeatures) {
   }
 }
 
+TEST(FeatureCache, ACopyThroughSixteenKilohertzLosesOnlyWhatA16kHzFileLacks) {
+  const fs::path dir = test::scratch_dir("data-via-rate");
+  fs::create_directories(dir / "noise");
+  write_wav((dir / "noise/one.wav").string(), test::noise(8.0, 22050, 3, 0.1), 22050, 1,
+            WavEncoding::kFloat32);
+  const Dataset d = scan_dataset(dir.string());
+  const FeatureConfig cfg;
+  FeatureConfig via = cfg;
+  via.via_rate = 16000;
+  const FeatureCache original = FeatureCache::build(d, cfg, (dir / "cache").string(), 1);
+  const FeatureCache copy = FeatureCache::build(d, via, (dir / "cache").string(), 1);
+  ASSERT_EQ(copy.songs().size(), 1u);
+  const SongFeatures &a = original.songs()[0], &b = copy.songs()[0];
+  EXPECT_EQ(b.n_samples, a.n_samples);  // the same length: windows cut at the same offsets
+  EXPECT_EQ(b.n_frames, a.n_frames);
+  EXPECT_EQ(b.fingerprint, a.fingerprint);  // the same song
+  const auto n_mels = static_cast<std::size_t>(cfg.n_mels);
+  std::vector<std::uint16_t> ha(a.n_frames * n_mels), hb(b.n_frames * n_mels);
+  read_song_frames(a, 0, a.n_frames, cfg.n_mels, ha.data());
+  read_song_frames(b, 0, b.n_frames, cfg.n_mels, hb.data());
+  const std::vector<double> edges = mel_band_edges_hz(cfg.n_mels, cfg.fmin, cfg.fmax_hz());
+  const std::size_t first = 10, last = a.n_frames - 10;  // away from the clip's ends
+  for (std::size_t m = 0; m < n_mels; ++m) {
+    double da = 0, db = 0;
+    for (std::size_t t = first; t < last; ++t) {
+      da += half_to_float(ha[t * n_mels + m]);
+      db += half_to_float(hb[t * n_mels + m]);
+    }
+    da /= static_cast<double>(last - first);
+    db /= static_cast<double>(last - first);
+    // Band m's filter spans edges[m] to edges[m + 2]. White noise: the resampler's passband
+    // (flat to about 0.9 of the 8 kHz Nyquist) keeps the band; above 8 kHz a 16 kHz file has
+    // nothing.
+    if (edges[m + 2] <= 7000.0) {
+      EXPECT_NEAR(db, da, 0.3) << "band " << m;
+    }
+    if (edges[m] >= 8000.0) {
+      EXPECT_LT(db, da - 60.0) << "band " << m;
+    }
+  }
+}
+
 TEST(FeatureCache, RealClipMatchesExactSegmentFeatures) {
   GENREC_REQUIRE_SHARED();
   Dataset d;
@@ -593,7 +635,7 @@ TEST(FeatureCache, TruncatedOldOrForeignShardsGiveClearErrors) {
                    // before training-song fingerprints
     write_file(shard, bytes);
   }
-  EXPECT_NE(open_error().find("format version 2 (this build reads version 4)"), std::string::npos)
+  EXPECT_NE(open_error().find("format version 2 (this build reads version 5)"), std::string::npos)
       << open_error();
   FeatureCache::open_or_build(d, FeatureConfig{}, cache_dir, 1);
   EXPECT_EQ(open_error(), "(opened)");

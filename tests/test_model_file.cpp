@@ -363,9 +363,11 @@ TEST(RunConfig, ABaseIsLaidUnderTheFile) {
   const std::string dir = test::scratch_dir("run_config_base");
   const std::string recipe = std::string(GENREC_SOURCE_DIR) + "/configs/gtzan-290.toml";
   std::ofstream(dir + "/variant.toml") << "base = \"" << recipe << "\"\n[train]\ngain_db = 12.0\n"
+                                       << "resample_rates = [16000, 11025]\n"
                                        << "[features]\npad = \"loop\"\n";
   nlohmann::json want = load_run_config(recipe).to_json();
   want["train"]["gain_db"] = 12.0;
+  want["train"]["resample_rates"] = {16000, 11025};
   want["features"]["pad"] = "loop";
   EXPECT_EQ(load_run_config(dir + "/variant.toml").to_json(), want);
   EXPECT_EQ(load_feature_config(dir + "/variant.toml").pad, "loop");
@@ -408,6 +410,13 @@ TEST(RunConfig, BadValuesAndBasesAreRejectedWithTheirNames) {
   expect_bad("[train]\nconsistency_weight = 2\nmixup_alpha = 0.2\n",
              "consistency_weight and mixup_alpha cannot both be > 0");
   expect_bad("[train]\nlowpass_teacher_weight = -1\n", "lowpass_teacher_weight must be >= 0");
+  expect_bad("[train]\nresample_prob = 1.5\nresample_rates = [16000]\n",
+             "resample_prob must be in [0, 1]");
+  expect_bad("[train]\nresample_prob = 0.5\n", "resample_prob > 0 needs resample_rates");
+  expect_bad("[train]\nresample_rates = 16000\n", "resample_rates must be a list of integers");
+  expect_bad("[train]\nresample_rates = [16000.5]\n", "resample_rates must be a list of integers");
+  expect_bad("[train]\nresample_rates = [500]\n", "resample_rates must be >= 1000 Hz each");
+  expect_bad("[train]\nresample_rates = [22050]\n", "resample_rates must be below the features'");
   expect_bad("[train]\nlowpass_teacher_weight = 1\nmixup_alpha = 0.2\n",
              "lowpass_teacher_weight cannot be > 0 with mixup_alpha or consistency_weight");
 }

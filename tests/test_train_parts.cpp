@@ -308,6 +308,7 @@ TEST(TrainStep, TeacherViewsEqualToTheirWindowsAddNothingInTrainingMode) {
 struct TinyCache {
   Dataset data;
   FeatureCache cache;
+  FeatureCache via16k;  // the same songs as heard through 16 kHz
 };
 
 const TinyCache& tiny_cache() {
@@ -328,6 +329,9 @@ const TinyCache& tiny_cache() {
     TinyCache t;
     t.data = scan_dataset((dir / "songs").string());
     t.cache = FeatureCache::build(t.data, FeatureConfig{}, (dir / "cache").string(), 1);
+    FeatureConfig via;
+    via.via_rate = 16000;
+    t.via16k = FeatureCache::build(t.data, via, (dir / "cache").string(), 1);
     return t;
   }();
   return c;
@@ -349,9 +353,9 @@ std::vector<TrainBatch> epoch(const LoaderOptions& options, std::uint64_t seed) 
   return out;
 }
 
-// The song whose one window equals `x` exactly (-1 when none does).
-int song_of(const float* x) {
-  const FeatureCache& cache = tiny_cache().cache;
+// The song whose one window equals `x` exactly (-1 when none does), in `cache` (by default the
+// originals).
+int song_of(const float* x, const FeatureCache& cache = tiny_cache().cache) {
   const FeatureConfig& cfg = cache.config();
   const std::size_t n = static_cast<std::size_t>(cfg.n_mels) * cfg.frames_per_segment();
   std::vector<float> w(n);
@@ -590,6 +594,45 @@ TEST(BatchLoader, TeacherViewsAreTheBandLimitedWindowsWithoutTheBandLimiting) {
   EXPECT_LT(listed, windows);
   o.mixup_alpha = 0.4;
   EXPECT_THROW(epoch(o, 7), Error);
+}
+
+TEST(BatchLoader, ResampledCopiesReplaceTheirShareOfWindows) {
+  const TinyCache& tiny = tiny_cache();
+  const std::size_t window =
+      static_cast<std::size_t>(tiny.cache.n_mels()) * tiny.cache.config().frames_per_segment();
+  LoaderOptions o;
+  o.crops_per_song = 40;
+  o.batch_size = 8;
+  o.augment_enabled = false;  // windows as cut, so each names its source
+  const std::vector<TrainBatch> plain = epoch(o, 11);
+  o.resampled = {&tiny.via16k};
+  o.resample_prob = 0.5;
+  const std::vector<TrainBatch> mixed = epoch(o, 11);
+  ASSERT_EQ(mixed.size(), plain.size());
+  std::size_t from_copy = 0, windows = 0;
+  for (std::size_t b = 0; b < mixed.size(); ++b) {
+    EXPECT_EQ(mixed[b].y, plain[b].y) << "the plan does not change";
+    for (std::size_t i = 0; i < mixed[b].size; ++i, ++windows) {
+      const float* x = mixed[b].x.data() + i * window;
+      const int song = song_of(plain[b].x.data() + i * window);
+      ASSERT_GE(song, 0);
+      const int copy = song_of(x, tiny.via16k);
+      if (copy >= 0) {
+        EXPECT_EQ(copy, song) << "the copy of the planned song";
+        ++from_copy;
+      } else {
+        EXPECT_EQ(song_of(x), song) << "else the planned song itself";
+      }
+    }
+  }
+  // 240 windows, half drawn from the copy: 120 +- 3.9 sigma.
+  EXPECT_GT(from_copy, 90u) << from_copy << " of " << windows;
+  EXPECT_LT(from_copy, 150u) << from_copy << " of " << windows;
+  o.resample_prob = 1.0;
+  for (const TrainBatch& b : epoch(o, 11))
+    for (std::size_t i = 0; i < b.size; ++i) {
+      EXPECT_GE(song_of(b.x.data() + i * window, tiny.via16k), 0);
+    }
 }
 
 }  // namespace

@@ -23,12 +23,15 @@ std::string FeatureConfig::key() const {
   os << "sr=" << sample_rate << ";seg=" << segment_seconds << ";n_fft=" << n_fft
      << ";hop=" << hop_length << ";n_mels=" << n_mels << ";fmin=" << fmin << ";fmax=" << fmax_hz()
      << ";top_db=" << top_db << ";amin=" << amin << ";pad=" << pad;
+  if (via_rate > 0) os << ";via=" << via_rate;
   return os.str();
 }
 
 void FeatureConfig::validate() const {
   auto fail = [](const std::string& what) { throw Error("config", "features", what); };
   if (sample_rate < 1000 || sample_rate > 384000) fail("sample_rate must be in [1000, 384000]");
+  if (via_rate != 0 && (via_rate < 1000 || via_rate >= sample_rate))
+    fail("via_rate must be 0 or in [1000, sample_rate)");
   if (!(segment_seconds > 0.1 && segment_seconds <= 60))
     fail("segment_seconds must be in (0.1, 60]");
   if (!(train_hop_seconds > 0)) fail("train_hop_seconds must be > 0");

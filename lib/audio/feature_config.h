@@ -14,6 +14,10 @@ inline constexpr double kMaxSegmentCells = 1 << 22;
 
 struct FeatureConfig {
   int sample_rate = 22050;         // target rate after resampling (Hz)
+  // Training caches only (TrainOptions::resample_rates): the decoded audio first goes down to
+  // this rate and back to sample_rate through the resampler, as a song from a low-rate source
+  // heard by predict (0: off). Not read from TOML files nor stored in model files.
+  int via_rate = 0;
   double segment_seconds = 3.0;    // length of one CNN input
   double train_hop_seconds = 3.0;  // hop between training segments (< segment_seconds overlaps)
   int n_fft = 2048;

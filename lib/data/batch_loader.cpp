@@ -96,6 +96,18 @@ void BatchLoader::mix(TrainBatch& batch, std::size_t window, std::mt19937_64& rn
   }
 }
 
+const SongFeatures& BatchLoader::source_of(const Item& item, std::size_t place) const {
+  if (options_.resample_prob <= 0 || options_.resampled.empty()) return *item.song;
+  // A stream of its own per window, so the other draws are those of a run without copies.
+  std::mt19937_64 rng(seed_ ^ 0xA0761D6478BD642Full ^
+                      (0xE7037ED1A0B428DBull * static_cast<std::uint64_t>(place + 1)));
+  if (uniform01(rng) >= options_.resample_prob) return *item.song;
+  const FeatureCache* copy = options_.resampled[uniform_index(rng, options_.resampled.size())];
+  const SongFeatures* f = copy->find(item.song->song);
+  if (!f) throw Error("loader", item.song->rel_path, "missing from a resampled copy's cache");
+  return *f;
+}
+
 std::pair<std::size_t, std::size_t> BatchLoader::shard_range(std::size_t b) const {
   const auto bs = static_cast<std::size_t>(options_.batch_size);
   const auto shards = static_cast<std::size_t>(options_.n_shards);
@@ -126,7 +138,7 @@ void BatchLoader::produce() {
       for (std::size_t i = 0; i < batch.size; ++i) {
         const Item& item = plan_[begin + i];
         float* x = batch.x.data() + i * window;
-        cut_segment(*item.song, item.offset, config, x);
+        cut_segment(source_of(item, begin + i), item.offset, config, x);
         float* pair = nullptr;
         if (options_.paired_views) {
           pair = batch.x_pair.data() + i * window;

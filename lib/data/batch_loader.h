@@ -29,6 +29,12 @@ struct LoaderOptions {
   // mixup (Zhang et al. 2018) within each batch: window i becomes lam*x_i + (1-lam)*x_j for a
   // random j, lam = max(l, 1-l) with l ~ Beta(alpha, alpha). 0: off.
   double mixup_alpha = 0.0;
+  // Resampled copies (TrainOptions::resample_rates): caches of the same songs as heard through
+  // lower sample rates; with probability resample_prob a window is cut from one of them, drawn
+  // uniformly, at the same frame offset (clamped to the copy's length), instead of the original.
+  // Not owned; they outlive the loader. Empty or 0: off.
+  std::vector<const FeatureCache*> resampled;
+  double resample_prob = 0.0;
   // Consistency training: every window also comes as a second view in TrainBatch::x_pair, the
   // same crop augmented with draws of its own (the first view is the window of an unpaired
   // epoch). Not with mixup.
@@ -89,6 +95,8 @@ class BatchLoader {
     std::size_t offset;
   };
   void produce();
+  // The cached song a window is cut from: the item's, or its resampled copy's (resample_prob).
+  const SongFeatures& source_of(const Item& item, std::size_t place) const;
   void mix(TrainBatch& batch, std::size_t window, std::mt19937_64& rng) const;
   // Plan positions [begin, end) of this shard's part of global batch b.
   std::pair<std::size_t, std::size_t> shard_range(std::size_t b) const;

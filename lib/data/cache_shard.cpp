@@ -21,8 +21,9 @@ constexpr char kEndMagic[8] = {'G', 'E', 'N', 'R', 'E', 'C', 'S', 'E'};
 // 1: one file per dataset, read whole into memory (features-*.gcache). 2: shards, mapped.
 // 3: each song's index entry carries the fingerprint of its decoded samples (model files
 // record their training songs by it). 4: the configuration records how clips shorter than a
-// segment were padded (their features are of the padded segment).
-constexpr std::uint32_t kVersion = 4;
+// segment were padded (their features are of the padded segment). 5: and the rate a resampled
+// copy went through (FeatureConfig::via_rate).
+constexpr std::uint32_t kVersion = 5;
 constexpr std::uint64_t kAlign = 64;
 constexpr std::size_t kFooterBytes = 16;
 
@@ -113,6 +114,7 @@ void config_fields(Io& io, Config& c) {
   io.field(c.top_db);
   io.field(c.amin);
   io.field(c.pad);
+  io.field(c.via_rate);
 }
 template <typename Io, typename Song>
 void song_fields(Io& io, Song& s) {

@@ -20,6 +20,7 @@
 #include "audio/audio_source.h"
 #include "audio/error.h"
 #include "audio/mel.h"
+#include "audio/resampler.h"
 #include "audio/segmenter.h"
 #include "data/cache_key.h"
 #include "data/cache_shard.h"
@@ -150,6 +151,21 @@ struct Extracted {
   std::vector<std::uint16_t> frames;  // [n_frames][n_mels]
 };
 
+// The audio as a source at `via_rate` would reach the front end: down to that rate and back up,
+// as predict resamples a low-rate file; the length is kept, so frames stay aligned with the
+// original's.
+void through_rate(std::vector<float>& audio, int rate, int via_rate) {
+  std::vector<float> low, back;
+  Resampler down(rate, via_rate);
+  down.process(audio.data(), audio.size(), low);
+  down.flush(low);
+  Resampler up(via_rate, rate);
+  up.process(low.data(), low.size(), back);
+  up.flush(back);
+  back.resize(audio.size(), 0.0f);
+  audio.swap(back);
+}
+
 Extracted extract_song(const Song& song, LogMelExtractor& extractor, std::vector<float>& mel) {
   const FeatureConfig& config = extractor.config();
   Extracted r;
@@ -157,6 +173,7 @@ Extracted extract_song(const Song& song, LogMelExtractor& extractor, std::vector
     AudioSource source = AudioSource::open_file(song.path, config.sample_rate);
     std::vector<float> audio = read_all(source);
     r.fingerprint = source.stats().fingerprint();
+    if (config.via_rate > 0 && !audio.empty()) through_rate(audio, config.sample_rate, config.via_rate);
     // A clip shorter than one segment is padded to one, as prediction pads it (segmenter.h).
     if (!audio.empty() && audio.size() < config.segment_samples()) {
       const std::size_t have = audio.size();

@@ -53,6 +53,8 @@ nlohmann::json TrainOptions::to_json() const {
                         {"noise_prob", augment.noise_prob},
                         {"noise_min_db", augment.noise_min_db},
                         {"quiet_jitter_db", augment.quiet_jitter_db},
+                        {"resample_prob", resample_prob},
+                        {"resample_rates", resample_rates},
                         {"mixup_alpha", mixup_alpha},
                         {"consistency_weight", consistency_weight},
                         {"lowpass_teacher_weight", lowpass_teacher_weight},
@@ -88,6 +90,17 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   read_key(j, "noise_prob", t.augment.noise_prob, used);
   read_key(j, "noise_min_db", t.augment.noise_min_db, used);
   read_key(j, "quiet_jitter_db", t.augment.quiet_jitter_db, used);
+  read_key(j, "resample_prob", t.resample_prob, used);
+  if (j.contains("resample_rates")) {
+    const auto& v = j.at("resample_rates");
+    if (!v.is_array()) throw Error("config", "train", "resample_rates must be a list of integers");
+    for (const auto& r : v) {
+      if (!r.is_number_integer())
+        throw Error("config", "train", "resample_rates must be a list of integers");
+      t.resample_rates.push_back(r.get<int>());
+    }
+    ++used;
+  }
   read_key(j, "mixup_alpha", t.mixup_alpha, used);
   read_key(j, "consistency_weight", t.consistency_weight, used);
   read_key(j, "lowpass_teacher_weight", t.lowpass_teacher_weight, used);
@@ -123,6 +136,11 @@ TrainOptions TrainOptions::from_json(const nlohmann::json& j) {
   if (t.augment.noise_prob < 0 || t.augment.noise_prob > 1) fail("noise_prob must be in [0, 1]");
   if (t.augment.noise_min_db < 0) fail("noise_min_db must be >= 0");
   if (t.augment.quiet_jitter_db < 0) fail("quiet_jitter_db must be >= 0");
+  if (t.resample_prob < 0 || t.resample_prob > 1) fail("resample_prob must be in [0, 1]");
+  for (int r : t.resample_rates)
+    if (r < 1000) fail("resample_rates must be >= 1000 Hz each");
+  if (t.resample_prob > 0 && t.resample_rates.empty())
+    fail("resample_prob > 0 needs resample_rates");
   if (t.mixup_alpha < 0) fail("mixup_alpha must be >= 0");
   if (t.consistency_weight < 0) fail("consistency_weight must be >= 0");
   if (t.consistency_weight > 0 && t.mixup_alpha > 0)
@@ -165,6 +183,11 @@ RunConfig load_run_config(const std::string& toml_path) {
       config.model = CnnConfig::from_json(as_json(*m));
     if (const toml::table* t = root.get_as<toml::table>("train"))
       config.train = TrainOptions::from_json(as_json(*t));
+    for (int rate : config.train.resample_rates)
+      if (rate >= config.features.sample_rate)
+        throw Error("config", "train",
+                    "resample_rates must be below the features' sample_rate (" +
+                        std::to_string(config.features.sample_rate) + " Hz)");
   } catch (const Error& e) {
     throw Error("config", toml_path, e.what());
   }
@@ -180,6 +203,7 @@ LoaderOptions loader_options(const TrainOptions& options, double top_db, std::ve
   lo.augment = options.augment;
   lo.fill = std::move(fill);
   lo.mixup_alpha = options.mixup_alpha;
+  lo.resample_prob = options.resample_rates.empty() ? 0.0 : options.resample_prob;
   lo.paired_views = options.consistency_weight > 0;
   lo.lowpass_teacher_views = options.lowpass_teacher_weight > 0;
   return lo;

@@ -3,6 +3,7 @@
 // [model] (CnnConfig) and [train] (TrainOptions). Stored in the model file. Torch-free.
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "audio/feature_config.h"
 #include "data/augment.h"
@@ -22,6 +23,12 @@ struct TrainOptions {
   int crops_per_song = 16;    // random windows per training song per epoch ...
   int crops_per_segment = 0;  // ... plus this many per whole segment after a song's first
   AugmentOptions augment;     // SpecAugment masks, random gain, band limiting, mel shift
+  // Resampled copies: the training songs are also cached as heard through each of these sample
+  // rates (down and back up with the resampler, as predict hears a file of that rate), and with
+  // probability resample_prob a window is cut from one of the copies, drawn uniformly, instead
+  // of the original (0 or no rates: off).
+  double resample_prob = 0.0;
+  std::vector<int> resample_rates;
   double mixup_alpha = 0.0;   // mixup within batches (0: off)
   // Consistency training: each window is trained as two augmented views, and this weight
   // times the Jensen-Shannon divergence of their predictions joins the loss (0: off).

@@ -159,6 +159,7 @@ void train_member(const MemberRun& run, TrainState& state, bool resume) {
   LoaderOptions loading = loader_options(opt, features.top_db, run.data.fill_stats.mean);
   loading.shard = comm.rank();
   loading.n_shards = comm.world_size();
+  for (const FeatureCache& copy : run.data.resampled) loading.resampled.push_back(&copy);
   StepSchedule schedule;
   schedule.total_steps = run.batches_per_epoch * opt.epochs;
   schedule.warmup_steps = static_cast<std::int64_t>(opt.warmup_epochs * run.batches_per_epoch);

@@ -34,6 +34,13 @@ TrainingData prepare_training_data(const TrainRequest& req, const RunConfig& con
           : req.cache_dir;
   if (!comm.is_root()) comm.share_from_root("feature cache", "", setup_wait);
   FeatureCache cache = FeatureCache::open_or_build(data, config.features, cache_dir, threads);
+  std::vector<FeatureCache> resampled;
+  for (int rate : config.train.resample_rates) {
+    FeatureConfig via = config.features;
+    via.via_rate = rate;
+    spdlog::info("train: the songs as heard through {} Hz (resample_rates)", rate);
+    resampled.push_back(FeatureCache::open_or_build(data, via, cache_dir, threads));
+  }
   if (comm.is_root()) comm.share_from_root("feature cache", "ready", setup_wait);
   std::vector<int> train = with_features(cache, split.train);
   std::vector<int> valid = with_features(cache, split.valid);
@@ -47,9 +54,9 @@ TrainingData prepare_training_data(const TrainRequest& req, const RunConfig& con
   BandStats input_stats = config.model.input_reference == "window_max"
                               ? band_stats(cache, train, /*relative_to_max=*/true)
                               : fill_stats;
-  return TrainingData{std::move(data),       std::move(cache), std::move(train),
-                      std::move(valid),      std::move(test),  std::move(fill_stats),
-                      std::move(input_stats)};
+  return TrainingData{std::move(data),       std::move(cache),     std::move(resampled),
+                      std::move(train),      std::move(valid),     std::move(test),
+                      std::move(fill_stats), std::move(input_stats)};
 }
 
 }  // namespace genrec
