@@ -13,7 +13,7 @@ inline constexpr int kMaxNfft = 1 << 16;
 inline constexpr double kMaxSegmentCells = 1 << 22;
 
 struct FeatureConfig {
-  int sample_rate = 22050;         // target rate after resampling (Hz)
+  int sample_rate = 22050;  // target rate after resampling (Hz)
   // Training caches only (TrainOptions::resample_rates): the decoded audio first goes down to
   // this rate and back to sample_rate through the resampler, as a song from a low-rate source
   // heard by predict (0: off). Not read from TOML files nor stored in model files.

@@ -31,7 +31,8 @@ struct LoaderOptions {
   double mixup_alpha = 0.0;
   // Resampled copies (TrainOptions::resample_rates): caches of the same songs as heard through
   // lower sample rates; with probability resample_prob a window is cut from one of them, drawn
-  // uniformly, at the same frame offset (clamped to the copy's length), instead of the original.
+  // uniformly, at the same frame offset (a copy keeps the original's length), instead of the
+  // original.
   // Not owned; they outlive the loader. Empty or 0: off.
   std::vector<const FeatureCache*> resampled;
   double resample_prob = 0.0;

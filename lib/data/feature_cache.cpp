@@ -173,7 +173,8 @@ Extracted extract_song(const Song& song, LogMelExtractor& extractor, std::vector
     AudioSource source = AudioSource::open_file(song.path, config.sample_rate);
     std::vector<float> audio = read_all(source);
     r.fingerprint = source.stats().fingerprint();
-    if (config.via_rate > 0 && !audio.empty()) through_rate(audio, config.sample_rate, config.via_rate);
+    if (config.via_rate > 0 && !audio.empty())
+      through_rate(audio, config.sample_rate, config.via_rate);
     // A clip shorter than one segment is padded to one, as prediction pads it (segmenter.h).
     if (!audio.empty() && audio.size() < config.segment_samples()) {
       const std::size_t have = audio.size();

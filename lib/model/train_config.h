@@ -29,7 +29,7 @@ struct TrainOptions {
   // of the original (0 or no rates: off).
   double resample_prob = 0.0;
   std::vector<int> resample_rates;
-  double mixup_alpha = 0.0;   // mixup within batches (0: off)
+  double mixup_alpha = 0.0;  // mixup within batches (0: off)
   // Consistency training: each window is trained as two augmented views, and this weight
   // times the Jensen-Shannon divergence of their predictions joins the loss (0: off).
   double consistency_weight = 0.0;

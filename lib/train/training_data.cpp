@@ -54,8 +54,8 @@ TrainingData prepare_training_data(const TrainRequest& req, const RunConfig& con
   BandStats input_stats = config.model.input_reference == "window_max"
                               ? band_stats(cache, train, /*relative_to_max=*/true)
                               : fill_stats;
-  return TrainingData{std::move(data),       std::move(cache),     std::move(resampled),
-                      std::move(train),      std::move(valid),     std::move(test),
+  return TrainingData{std::move(data),       std::move(cache),      std::move(resampled),
+                      std::move(train),      std::move(valid),      std::move(test),
                       std::move(fill_stats), std::move(input_stats)};
 }
 
