@@ -116,10 +116,7 @@ TEST(Predict, OwnReencodingsOfUnseenMusicAgree) {
     without_top[static_cast<std::size_t>(argmax(original.probs))] = -1.0f;
     const auto runner_up = argmax(without_top);  // a tie with the top still names another genre
     for (const Copy& c : copies) {
-      std::vector<float> y;
-      Resampler rs(22050, c.rate);
-      rs.process(x.data(), x.size(), y);
-      rs.flush(y);
+      const std::vector<float> y = Resampler::convert(x.data(), x.size(), 22050, c.rate);
       std::vector<float> interleaved;
       for (float v : y)
         interleaved.insert(interleaved.end(), static_cast<std::size_t>(c.channels), v);

@@ -62,4 +62,13 @@ void Resampler::process(const float* in, std::size_t n, std::vector<float>& out)
 
 void Resampler::flush(std::vector<float>& out) { run(impl_->soxr, impl_->ratio, nullptr, 0, out); }
 
+std::vector<float> Resampler::convert(const float* in, std::size_t n, double in_rate_hz,
+                                      double out_rate_hz) {
+  Resampler rs(in_rate_hz, out_rate_hz);
+  std::vector<float> out;
+  rs.process(in, n, out);
+  rs.flush(out);
+  return out;
+}
+
 }  // namespace genrec

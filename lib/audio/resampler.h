@@ -17,6 +17,9 @@ class Resampler {
   void process(const float* in, std::size_t n, std::vector<float>& out);
   // Signals the end of input and appends the remaining output.
   void flush(std::vector<float>& out);
+  // A whole buffer at in_rate_hz, converted to out_rate_hz (process, then flush).
+  static std::vector<float> convert(const float* in, std::size_t n, double in_rate_hz,
+                                    double out_rate_hz);
 
  private:
   struct Impl;

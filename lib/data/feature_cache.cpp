@@ -155,13 +155,8 @@ struct Extracted {
 // as predict resamples a low-rate file; the length is kept, so frames stay aligned with the
 // original's.
 void through_rate(std::vector<float>& audio, int rate, int via_rate) {
-  std::vector<float> low, back;
-  Resampler down(rate, via_rate);
-  down.process(audio.data(), audio.size(), low);
-  down.flush(low);
-  Resampler up(via_rate, rate);
-  up.process(low.data(), low.size(), back);
-  up.flush(back);
+  const std::vector<float> low = Resampler::convert(audio.data(), audio.size(), rate, via_rate);
+  std::vector<float> back = Resampler::convert(low.data(), low.size(), via_rate, rate);
   back.resize(audio.size(), 0.0f);
   audio.swap(back);
 }

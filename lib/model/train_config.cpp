@@ -203,7 +203,7 @@ LoaderOptions loader_options(const TrainOptions& options, double top_db, std::ve
   lo.augment = options.augment;
   lo.fill = std::move(fill);
   lo.mixup_alpha = options.mixup_alpha;
-  lo.resample_prob = options.resample_rates.empty() ? 0.0 : options.resample_prob;
+  lo.resample_prob = options.resample_prob;  // the copies come from TrainingData::resampled
   lo.paired_views = options.consistency_weight > 0;
   lo.lowpass_teacher_views = options.lowpass_teacher_weight > 0;
   return lo;
